@@ -1,0 +1,9 @@
+//! Pure domain types and rules shared by the browser and the server: no I/O, no Leptos, no clock.
+
+pub mod account;
+pub mod campaign;
+pub mod org;
+pub mod time;
+
+pub use account::{DisplayName, Me, Password, Role, UserSummary, Username};
+pub use org::{OrgKind, SchoolName, SchoolSummary, SchoolType};

@@ -1,0 +1,148 @@
+//! The error that crosses the wire: user-safe variants only, each with a status and a sentence in
+//! the user's language. Internal causes stay on the server.
+
+use crate::domain::account::InputProblem;
+use crate::i18n::{Lang, Msg};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("malformed request")]
+    Malformed,
+    #[error("invalid input: {0:?}")]
+    Invalid(InputProblem),
+    #[error("not logged in")]
+    NotLoggedIn,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("wrong current password")]
+    WrongCurrentPassword,
+    #[error("not allowed for this role")]
+    Forbidden,
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("not found")]
+    NotFound,
+    #[error("username taken")]
+    UsernameTaken,
+    #[error("conflict")]
+    Conflict,
+    #[error("too large")]
+    TooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMedia,
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+    /// Only on the client: the server could not be reached or answered something not ours.
+    #[error("network problem")]
+    Network,
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Malformed | AppError::Invalid(_) => 400,
+            AppError::NotLoggedIn | AppError::BadCredentials | AppError::AccountDisabled => 401,
+            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::NotFound => 404,
+            AppError::UsernameTaken | AppError::Conflict => 409,
+            AppError::TooLarge => 413,
+            AppError::UnsupportedMedia => 415,
+            AppError::WrongCurrentPassword => 422,
+            AppError::Throttled { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Unavailable | AppError::Network => 503,
+        }
+    }
+
+    /// A stable machine-readable code for the API's error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Malformed => "malformed",
+            AppError::Invalid(_) => "invalid",
+            AppError::NotLoggedIn => "not_logged_in",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::AccountDisabled => "account_disabled",
+            AppError::WrongCurrentPassword => "wrong_current_password",
+            AppError::Forbidden => "forbidden",
+            AppError::CrossSite => "cross_site",
+            AppError::NotFound => "not_found",
+            AppError::UsernameTaken => "username_taken",
+            AppError::Conflict => "conflict",
+            AppError::TooLarge => "too_large",
+            AppError::UnsupportedMedia => "unsupported_media",
+            AppError::Throttled { .. } => "throttled",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Network => "network",
+        }
+    }
+
+    /// What happened and what to do, in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        let m = match self {
+            AppError::Malformed => Msg::ErrMalformed,
+            AppError::Invalid(p) => problem_msg(*p),
+            AppError::NotLoggedIn => Msg::ErrNotLoggedIn,
+            AppError::BadCredentials => Msg::ErrBadCredentials,
+            AppError::AccountDisabled => Msg::ErrAccountDisabled,
+            AppError::WrongCurrentPassword => Msg::ErrWrongCurrentPassword,
+            AppError::Forbidden => Msg::ErrForbidden,
+            AppError::CrossSite => Msg::ErrCrossSite,
+            AppError::NotFound => Msg::ErrNotFound,
+            AppError::UsernameTaken => Msg::ErrUsernameTaken,
+            AppError::Conflict => Msg::ErrConflict,
+            AppError::TooLarge => Msg::ErrTooLarge,
+            AppError::UnsupportedMedia => Msg::ErrUnsupportedMedia,
+            AppError::Throttled { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                return Msg::ErrThrottled.text(lang).replace("{n}", &minutes.to_string());
+            }
+            AppError::Unavailable => Msg::ErrUnavailable,
+            AppError::Internal => Msg::ErrInternal,
+            AppError::Network => Msg::ErrNetwork,
+        };
+        m.text(lang).to_owned()
+    }
+}
+
+fn problem_msg(p: InputProblem) -> Msg {
+    match p {
+        InputProblem::UsernameShape => Msg::ProblemUsernameShape,
+        InputProblem::PasswordTooShort => Msg::ProblemPasswordTooShort,
+        InputProblem::PasswordTooLong => Msg::ProblemPasswordTooLong,
+        InputProblem::NameEmpty => Msg::ProblemNameEmpty,
+        InputProblem::NameTooLong => Msg::ProblemNameTooLong,
+        InputProblem::UnknownRole => Msg::ProblemUnknownRole,
+        InputProblem::UnknownSchoolType => Msg::ProblemUnknownSchoolType,
+        InputProblem::SchoolRequired => Msg::ProblemSchoolRequired,
+        InputProblem::CoordinatesOutOfRange => Msg::ProblemCoordinates,
+    }
+}
+
+impl From<InputProblem> for AppError {
+    fn from(p: InputProblem) -> Self {
+        AppError::Invalid(p)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Malformed,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Network,
+            _ => AppError::Internal,
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Every sentence the user reads, in Simplified Chinese (default) and English. A missing
+//! translation is a compile error: each entry names both.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The value of the `lang` cookie and of `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Lang> {
+        match s {
+            "zh-CN" | "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The language to use for a request: the `lang` cookie if set, otherwise Chinese. (The
+    /// bureau's users work in Chinese; English is a deliberate choice, not a browser guess.)
+    pub fn from_cookie_header(cookie: Option<&str>) -> Lang {
+        cookie
+            .into_iter()
+            .flat_map(|c| c.split(';'))
+            .filter_map(|kv| kv.trim().strip_prefix("lang="))
+            .find_map(Lang::from_code)
+            .unwrap_or_default()
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "校安巡查", "School Safety Inspection";
+    LangName => "中文", "English";
+    Loading => "加载中…", "Loading…";
+    Save => "保存", "Save";
+    Cancel => "取消", "Cancel";
+    Create => "创建", "Create";
+    Edit => "编辑", "Edit";
+    Search => "搜索", "Search";
+    Saved => "已保存", "Saved";
+    Required => "必填", "required";
+    Optional => "选填", "optional";
+
+    TabHome => "首页", "Home";
+    TabUsers => "用户", "Users";
+    TabSchools => "学校", "Schools";
+    TabMe => "我的", "Me";
+
+    RoleAdmin => "系统管理员", "Administrator";
+    RoleOffice => "校园安全管理办公室", "Safety office";
+    RoleInspector => "检查员", "Inspector";
+    RolePrincipal => "校长（园长）", "Principal";
+
+    LoginTitle => "登录", "Sign in";
+    LoginHint => "请使用教育局分配的账号登录。", "Sign in with the account your education bureau gave you.";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    LoginButton => "登录", "Sign in";
+    Logout => "退出登录", "Sign out";
+
+    Hello => "你好，", "Hello, ";
+    CurrentCampaign => "当前专项行动", "Current campaign";
+    PhaseUntil => "截至", "until";
+    NoCampaign => "目前没有进行中的专项行动。管理员可以在后台创建。", "No campaign is running. An administrator can set one up.";
+    MyInspections => "我的检查", "My inspections";
+    EmptyInspections => "还没有检查记录或草稿。到学校现场后从这里开始检查；先看看辖区内的学校吧。", "No inspections or drafts yet. Start one here when you reach a school; meanwhile, look through the schools in your area.";
+    SeeSchools => "查看辖区学校", "See the schools";
+    MySchoolHazards => "本校隐患", "My school's hazards";
+    EmptySchoolHazards => "本校目前没有待整改的隐患。检查发现隐患后会出现在这里，并写明需要您做什么。", "Your school has no hazards to fix. When an inspection finds one, it appears here with exactly what is asked of you.";
+    ClosureQueue => "待验收", "Closure queue";
+    EmptyClosureQueue => "没有待验收的隐患。学校提交整改后会出现在这里，由您验收销号或退回。", "Nothing waits for review. When a school submits a rectification it appears here for you to close or return.";
+    Ledger => "隐患台账", "Hazard ledger";
+    EmptyLedger => "台账中还没有隐患。检查员上报隐患后会自动登记。", "The ledger is empty. Hazards reported by inspectors are entered automatically.";
+    Reports => "统计报表", "Reports";
+    EmptyReports => "学校开始每10天报送后，这里会生成三张统计表。", "Once schools start their 10-day submissions, the three tables appear here.";
+    AdminUsers => "用户管理", "Users";
+    AdminSchools => "学校管理", "Schools";
+    AccountsCount => "个账号", "accounts";
+    SchoolsCount => "所学校和幼儿园", "schools and kindergartens";
+
+    UsersTitle => "用户管理", "Users";
+    NewUser => "新建用户", "New user";
+    DisplayName => "姓名", "Name";
+    Role => "角色", "Role";
+    School => "所属学校", "School";
+    SchoolForPrincipal => "校长需选择所属学校", "A principal needs a school";
+    InitialPassword => "初始密码（至少8位）", "Initial password (8 or more characters)";
+    Disable => "停用", "Disable";
+    Enable => "启用", "Enable";
+    Disabled => "已停用", "Disabled";
+    ResetPassword => "重置密码", "Reset password";
+    NewPassword => "新密码（至少8位）", "New password (8 or more characters)";
+    UserCreated => "账号已创建，请把用户名和初始密码告知本人。", "Account created. Give the username and initial password to its owner.";
+    PasswordResetDone => "密码已重置，该用户所有设备上的登录均已退出。", "Password reset. The user is signed out on every device.";
+    UserDisabledDone => "账号已停用，该用户已被退出登录。", "Account disabled and signed out everywhere.";
+    UserEnabledDone => "账号已启用。", "Account enabled.";
+
+    SchoolsTitle => "学校和幼儿园", "Schools and kindergartens";
+    NewSchool => "新增学校或幼儿园", "Add a school or kindergarten";
+    SchoolName => "名称", "Name";
+    SchoolType => "类型", "Type";
+    Address => "地址", "Address";
+    PrincipalName => "校长（园长）", "Principal";
+    Phone => "联系电话", "Phone";
+    Latitude => "纬度", "Latitude";
+    Longitude => "经度", "Longitude";
+    SearchSchools => "按名称或地址搜索", "Search by name or address";
+    EmptySchools => "还没有学校。管理员可以在“学校管理”中新增学校和幼儿园。", "No schools yet. An administrator can add schools and kindergartens under Schools.";
+    EmptySchoolSearch => "没有找到匹配的学校，换个关键字试试。", "No school matches. Try another word.";
+    SchoolCreated => "学校已添加。", "School added.";
+    SchoolUpdated => "学校信息已保存。", "School saved.";
+    Kindergartens => "幼儿园", "Kindergartens";
+    Schools => "学校", "Schools";
+
+    TypePrimary => "小学", "Primary school";
+    TypeJunior => "初中", "Junior secondary school";
+    TypeSenior => "高中", "Senior secondary school";
+    TypeComplete => "完全中学", "Complete secondary school";
+    TypeNineYear => "九年一贯制学校", "Nine-year school";
+    TypeVocational => "职业学校", "Vocational school";
+    TypeSpecial => "特殊教育学校", "Special education school";
+    TypeKindergarten => "幼儿园", "Kindergarten";
+
+    MeTitle => "我的", "Me";
+    Language => "语言", "Language";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    PasswordChanged => "密码已修改，其他设备上的登录已退出。", "Password changed. Other devices are signed out.";
+
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "地址可能有误，或者这项内容不在您的权限范围内。", "The address may be wrong, or this is outside what your account can see.";
+    BackHome => "返回首页", "Back to home";
+
+    ErrMalformed => "请求格式不正确。请刷新页面后重试。", "The request was malformed. Reload the page and try again.";
+    ErrNotLoggedIn => "登录已过期或尚未登录，请重新登录。", "You are not signed in, or your session has expired. Please sign in again.";
+    ErrBadCredentials => "用户名或密码不正确，请重新输入。", "Wrong username or password. Please try again.";
+    ErrAccountDisabled => "该账号已停用，请联系教育局管理员。", "This account is disabled. Contact your bureau's administrator.";
+    ErrWrongCurrentPassword => "当前密码不正确，密码没有修改。", "The current password is wrong; the password was not changed.";
+    ErrForbidden => "您的角色不能进行这项操作。", "Your role cannot do this.";
+    ErrCrossSite => "请求来自其他网站，已拒绝。请直接在本系统中操作。", "The request came from another site and was refused. Use this app directly.";
+    ErrNotFound => "没有找到，或不在您的权限范围内。", "Not found, or outside what your account can see.";
+    ErrUsernameTaken => "用户名已被使用，请换一个。", "That username is taken. Choose another.";
+    ErrConflict => "数据已被他人修改，请刷新后再试。", "Someone else changed this. Reload and try again.";
+    ErrTooLarge => "内容太大，无法上传。", "Too large to upload.";
+    ErrUnsupportedMedia => "不支持的文件类型。", "This file type is not supported.";
+    ErrThrottled => "尝试次数过多，请{n}分钟后再试。", "Too many attempts. Try again in {n} minutes.";
+    ErrUnavailable => "服务暂时不可用，请稍后再试。", "The service is unavailable. Try again shortly.";
+    ErrInternal => "服务器出错了，操作没有完成。请稍后再试；如果一直出现，请联系管理员。", "Something went wrong on the server; nothing was changed. Try again later, and tell the administrator if it persists.";
+    ErrNetwork => "无法连接服务器，请检查网络后重试。", "Cannot reach the server. Check the connection and try again.";
+
+    ProblemUsernameShape => "用户名需为3到32位小写字母、数字或 _ . -", "A username is 3–32 lower-case letters, digits, _ . or -";
+    ProblemPasswordTooShort => "密码至少需要8位。", "A password needs at least 8 characters.";
+    ProblemPasswordTooLong => "密码不能超过128位。", "A password can have at most 128 characters.";
+    ProblemNameEmpty => "名称不能为空。", "The name cannot be empty.";
+    ProblemNameTooLong => "名称太长了。", "The name is too long.";
+    ProblemUnknownRole => "请选择有效的角色。", "Choose a valid role.";
+    ProblemUnknownSchoolType => "请选择学校类型。", "Choose the type of school.";
+    ProblemSchoolRequired => "校长账号需要选择所属学校。", "A principal's account needs a school.";
+    ProblemCoordinates => "经纬度需同时填写，且在有效范围内。", "Give both latitude and longitude, within range.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lang_cookie_chooses_the_language_and_chinese_is_the_default() {
+        assert_eq!(Lang::from_cookie_header(None), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header(Some("a=b; lang=en")), Lang::En);
+        assert_eq!(Lang::from_cookie_header(Some("lang=fr")), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header(Some("xlang=en")), Lang::Zh);
+    }
+}

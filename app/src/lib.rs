@@ -1,0 +1,65 @@
+//! 校安巡查: the Leptos UI (server-rendered, hydrated in the browser) and the shared domain.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+mod pages;
+mod ui;
+
+use i18n::{Lang, Msg};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = ui::detect_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0b5cad"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = ui::detect_lang();
+    provide_context(lang);
+    // Who is logged in, loaded once per page load; login and logout are full page loads.
+    let me = Resource::new_blocking(|| (), |_| api::get_me());
+    provide_context(ui::MeResource(me));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/xiaoan.css"/>
+        <Title text=Msg::AppName.text(lang)/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/schools") view=pages::SchoolsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view=pages::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=pages::AccountPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The language of this page, from context (set by [`App`]).
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}

@@ -1,0 +1,134 @@
+//! The REST API under `/api/v1` (DESIGN §6), described by the OpenAPI document generated from
+//! these handlers. Each handler: who is asking, parse, one service call, answer.
+
+mod extract;
+
+use crate::auth::{self, Caller, RequestMeta};
+use crate::error::{Error, IntoApiResponse};
+use crate::service::{accounts, schools};
+use crate::state::AppState;
+use app::domain::{Me, Role, SchoolSummary, SchoolType};
+use app::domain::org::OrgKind;
+use app::error::AppError;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+pub use extract::ApiJson;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "校安巡查 API", version = "1", description = "School-safety inspection: sessions, schools, health."),
+    paths(login, logout, me, list_schools, get_school, health, openapi_json),
+    components(schemas(LoginRequest, Me, Role, SchoolSummary, SchoolType, OrgKind, ErrorResponse, ErrorDetail, Health))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/session", post(login).delete(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/schools", get(list_schools))
+        .route("/api/v1/schools/{id}", get(get_school))
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .fallback(|| async { AppError::NotFound.into_api_response() })
+}
+
+/// The error body of every failed request.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorResponse {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `bad_credentials`.
+    code: String,
+    /// What happened and what to do, in the user's language (`lang` cookie; Chinese by default).
+    message: String,
+    /// Seconds to wait, on 429.
+    retry_after_secs: Option<u64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Log in: opens a session and sets its cookie.
+#[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest, tag = "session",
+    responses((status = 200, body = Me), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse),
+              (status = 415, body = ErrorResponse), (status = 429, body = ErrorResponse)))]
+async fn login(State(state): State<AppState>, meta: RequestMeta, ApiJson(body): ApiJson<LoginRequest>) -> Result<Response, Error> {
+    let (cookie, user) = auth::login(&state, &meta, &body.username, &body.password).await?;
+    Ok(with_cookie(Json(accounts::me(&user)).into_response(), &cookie))
+}
+
+/// Log out: ends the session and clears its cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
+async fn logout(State(state): State<AppState>, meta: RequestMeta) -> Result<Response, Error> {
+    let cookie = auth::logout(&state, &meta).await?;
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &cookie))
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = Me), (status = 401, body = ErrorResponse)))]
+async fn me(caller: Caller) -> Json<Me> {
+    Json(accounts::me(&caller.user))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SchoolQuery {
+    /// A word in the name or address.
+    q: Option<String>,
+}
+
+/// The schools and kindergartens in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/schools", tag = "schools", params(SchoolQuery),
+    responses((status = 200, body = Vec<SchoolSummary>), (status = 401, body = ErrorResponse)))]
+async fn list_schools(State(state): State<AppState>, caller: Caller, Query(q): Query<SchoolQuery>) -> Result<Json<Vec<SchoolSummary>>, Error> {
+    Ok(Json(schools::list(&state, &caller, q.q.as_deref().unwrap_or("")).await?))
+}
+
+/// One school; 404 when it does not exist or is outside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/schools/{id}", tag = "schools", params(("id" = i64, Path)),
+    responses((status = 200, body = SchoolSummary), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_school(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<SchoolSummary>, Error> {
+    Ok(Json(schools::get(&state, &caller, id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    status: &'static str,
+    database: &'static str,
+}
+
+/// Liveness and readiness: 200 when the database answers, 503 otherwise.
+#[utoipa::path(get, path = "/api/v1/health", tag = "operations",
+    responses((status = 200, body = Health), (status = 503, body = ErrorResponse)))]
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, Error> {
+    state.db.ping().await.map_err(|e| {
+        tracing::warn!(error = ?e, "health check: database unreachable");
+        Error::App(AppError::Unavailable)
+    })?;
+    Ok(Json(Health { status: "ok", database: state.db.backend_name() }))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3 document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,92 @@
+//! The server's internal error and its one mapping to HTTP. Internal causes are logged once, with
+//! their chain, and never sent; the client gets an [`AppError`].
+
+use app::error::AppError;
+use app::i18n::Lang;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("migration")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("password hashing: {0}")]
+    Hash(String),
+    #[error("background task")]
+    Join(#[from] tokio::task::JoinError),
+    #[error("file system")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// What the client may know. Logs the internal cause, once.
+    pub fn into_app(self) -> AppError {
+        match self {
+            Error::App(e) => e,
+            Error::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => {
+                tracing::error!(error = ?self, "database unreachable");
+                AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = ?other, chain = %chain(&other), "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// Marks a response as an error whose body is written in the request's language by
+/// [`crate::http::localise_errors`].
+#[derive(Clone, Debug)]
+pub struct ErrorBody(pub AppError);
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        self.into_app().into_api_response()
+    }
+}
+
+pub trait IntoApiResponse {
+    fn into_api_response(self) -> Response;
+}
+
+impl IntoApiResponse for AppError {
+    fn into_api_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, render(&self, Lang::Zh)).into_response();
+        if let AppError::Throttled { retry_after_secs } = self {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if let AppError::Unavailable = self {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        res.extensions_mut().insert(ErrorBody(self));
+        res
+    }
+}
+
+/// `{"error": {"code": "...", "message": "..."}}`
+pub fn render(e: &AppError, lang: Lang) -> axum::Json<serde_json::Value> {
+    let mut inner = serde_json::json!({ "code": e.code(), "message": e.message(lang) });
+    if let AppError::Throttled { retry_after_secs } = e {
+        inner["retry_after_secs"] = (*retry_after_secs).into();
+    }
+    axum::Json(serde_json::json!({ "error": inner }))
+}

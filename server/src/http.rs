@@ -1,0 +1,117 @@
+//! HTTP plumbing around every route: refusing cross-site writes, writing error bodies in the
+//! user's language, baseline security headers, and the language switch.
+
+use crate::error::{ErrorBody, IntoApiResponse, render};
+use crate::state::AppState;
+use app::error::AppError;
+use app::i18n::Lang;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// Refuses requests that change data when they come from another site. Browsers send `Origin`
+/// (and `Sec-Fetch-Site`) on such requests; a request without either is not from a browser page,
+/// so it carries no ambient cookie risk of its own and is let through.
+pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(req.headers(), state.config.public_url.as_deref()) {
+        return AppError::CrossSite.into_api_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(h: &HeaderMap, public_url: Option<&str>) -> bool {
+    let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        if site == "cross-site" || site == "same-site" {
+            return true;
+        }
+    }
+    match get("origin") {
+        None => false,
+        Some(origin) => {
+            let host = get("host").unwrap_or("");
+            let same_host = origin.split_once("://").is_some_and(|(_, rest)| rest == host);
+            let is_public = public_url.is_some_and(|u| u == origin);
+            !(same_host || is_public)
+        }
+    }
+}
+
+/// Writes the body of an error response in the language of the request (`lang` cookie).
+pub async fn localise_errors(req: Request, next: Next) -> Response {
+    let lang = Lang::from_cookie_header(req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()));
+    let mut res = next.run(req).await;
+    if lang != Lang::Zh {
+        if let Some(ErrorBody(e)) = res.extensions_mut().remove::<ErrorBody>() {
+            let (mut parts, _) = res.into_parts();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let body = render(&e, lang).into_response().into_body();
+            res = Response::from_parts(parts, body);
+        }
+    }
+    res
+}
+
+/// Baseline headers on every response.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    set: String,
+    next: Option<String>,
+}
+
+/// `GET /lang?set=en&next=/schools`: remembers the language for a year and goes back. A plain
+/// link, so it works before the page hydrates.
+pub async fn switch_language(Query(q): Query<LangQuery>) -> Response {
+    let Some(lang) = Lang::from_code(&q.set) else {
+        return AppError::Malformed.into_api_response();
+    };
+    // Only local paths: never an open redirect.
+    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let mut res = Redirect::to(&next).into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn cross_site_writes_are_recognised_by_origin_or_fetch_metadata() {
+        let cases = [
+            (vec![("host", "127.0.0.1:3000")], None, false, "no origin: not a browser page"),
+            (vec![("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")], None, false, "same origin"),
+            (vec![("host", "127.0.0.1:3000"), ("origin", "https://evil.example")], None, true, "other origin"),
+            (vec![("host", "app:3000"), ("origin", "https://xa.example.cn")], Some("https://xa.example.cn"), false, "public url behind a proxy"),
+            (vec![("sec-fetch-site", "cross-site")], None, true, "fetch metadata says cross-site"),
+            (vec![("sec-fetch-site", "same-origin"), ("host", "a"), ("origin", "http://a")], None, false, "fetch metadata same-origin"),
+        ];
+        for (h, public, want, name) in cases {
+            assert_eq!(is_cross_site(&headers(&h), public), want, "{name}");
+        }
+    }
+}

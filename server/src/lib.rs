@@ -1,0 +1,98 @@
+//! The 校安巡查 server: configuration, storage, auth, the REST API and the Leptos app, assembled
+//! on a listener the caller provides (so tests run it on port 0).
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod service;
+pub mod state;
+pub mod storage;
+mod ui_backend;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::state::AppState;
+use crate::storage::Db;
+use app::api::backend::SharedBackend;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Connects to the database (migrating it) and prepares the shared state.
+pub async fn prepare(config: Config) -> Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = Db::connect(&config.database_url).await?;
+    let leptos = LeptosOptions::builder()
+        .output_name("xiaoan")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut state = AppState {
+        db,
+        config: Arc::new(config),
+        leptos,
+        hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
+        dummy_hash: Arc::new(String::new()),
+    };
+    let random = app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
+    state.dummy_hash = Arc::new(auth::hash_password(&state, &random).await?);
+    Ok(state)
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let backend: SharedBackend = Arc::new(ui_backend::UiBackend(state.clone()));
+    let context = move || provide_context(backend.clone());
+    let server_fns = {
+        let context = context.clone();
+        move |req: axum::extract::Request| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+    };
+    let routes = generate_route_list(app::App);
+    let shell_opts = state.leptos.clone();
+    Router::new()
+        .merge(api::router())
+        .route("/fn/{*name}", post(server_fns))
+        .route("/lang", get(http::switch_language))
+        .leptos_routes_with_context(&state, routes, context, move || app::shell(shell_opts.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), http::refuse_cross_site))
+        .layer(middleware::from_fn(http::localise_errors))
+        .layer(middleware::from_fn(http::security_headers))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then drains requests in flight.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    housekeeping.abort();
+    state.db.close().await;
+    Ok(())
+}
+
+/// Expired sessions and old login failures are dropped every ten minutes.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = auth::purge(&state).await {
+            tracing::warn!(error = ?e, "housekeeping failed");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The product's operations, one function each: who may do it, what changes, what is audited.
+//! Handlers and server functions call these and nothing below them.
+
+pub mod accounts;
+pub mod home;
+pub mod schools;
+pub mod scope;

@@ -1,0 +1,26 @@
+//! What every request handler shares.
+
+use crate::config::Config;
+use crate::storage::Db;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub leptos: LeptosOptions,
+    /// Bounds how many password hashes run at once (each takes ~19 MiB and a core for ~35 ms).
+    pub hashing: Arc<Semaphore>,
+    /// A real argon2 hash of a random password: unknown usernames are checked against it so that
+    /// they take as long as known ones.
+    pub dummy_hash: Arc<String>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> LeptosOptions {
+        s.leptos.clone()
+    }
+}
