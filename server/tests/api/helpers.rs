@@ -1,0 +1,119 @@
+//! `spawn_app()` and one helper per endpoint.
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+use server::config::Config;
+use server::state::AppState;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+pub const PASSWORD: &str = "demo1234";
+
+pub struct TestApp {
+    pub addr: String,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A fresh database URL: SQLite in `dir`, or a new database on the PostgreSQL server of
+/// `TEST_DATABASE_URL` (named `xiaoan_t_…`; the test command drops them afterwards).
+async fn database_url(dir: &std::path::Path) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            use sqlx::Executor;
+            let name = format!("xiaoan_t_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+            let admin = sqlx::PgPool::connect(&base).await.expect("TEST_DATABASE_URL reachable");
+            admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("a database URL ends in /name");
+            format!("{prefix}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::from_env().expect("config");
+    config.addr = "127.0.0.1:0".parse().expect("addr");
+    config.data_dir = dir.path().join("data");
+    config.database_url = database_url(dir.path()).await;
+    config.demo = true;
+    config.public_url = None;
+    tweak(&mut config);
+    let state = server::prepare(config).await.expect("prepare");
+    server::demo::load(&state).await.expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = format!("http://{}", listener.local_addr().expect("addr"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server::serve(listener, state.clone(), async move {
+        let _ = rx.await;
+    }));
+    TestApp { addr, state, _dir: dir, shutdown: Some(tx) }
+}
+
+impl TestApp {
+    /// A client with its own cookie jar, like one phone.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30)).build().expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    pub async fn login(&self, c: &Client, username: &str, password: &str) -> Response {
+        c.post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send().await.expect("login request")
+    }
+
+    /// A client logged in as a demo user.
+    pub async fn client_as(&self, username: &str) -> Client {
+        let c = self.client();
+        let res = self.login(&c, username, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "demo user {username} logs in");
+        c
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> Response {
+        c.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Calls a server function the way a hydrated page does (form-encoded body).
+    pub async fn server_fn(&self, c: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        c.post(self.url(&format!("/fn/{name}"))).form(form).send().await.expect("server fn")
+    }
+
+    pub async fn school_id(&self, name: &str) -> i64 {
+        let admin = self.client_as("admin").await;
+        let list: Vec<Value> = self.get(&admin, "/api/v1/schools").await.json().await.expect("json");
+        list.iter().find(|s| s["name"] == name).and_then(|s| s["id"].as_i64()).expect("school exists")
+    }
+
+    pub async fn user_id(&self, username: &str) -> i64 {
+        server::storage::users::by_username(&self.state.db, username).await.expect("db").expect("user").id
+    }
+}
+
+/// The `{"error": {...}}` body of a failed API call.
+pub async fn error_of(res: Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let body: Value = res.json().await.expect("an error body in JSON");
+    (status, body["error"].clone())
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the HTTP surface: a real server on port 0, a real database (a temporary
+//! SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set), demo data.
+
+mod admin;
+mod helpers;
+mod schools;
+mod session;
