@@ -58,18 +58,50 @@ pub mod backend {
     pub trait Backend: Send + Sync + 'static {
         async fn me(&self, req: &Parts) -> Result<Option<Me>, AppError>;
         /// Returns the `Set-Cookie` value of the new session.
-        async fn login(&self, req: &Parts, username: &str, password: &str) -> Result<String, AppError>;
+        async fn login(
+            &self,
+            req: &Parts,
+            username: &str,
+            password: &str,
+        ) -> Result<String, AppError>;
         /// Returns the `Set-Cookie` value that clears the session cookie.
         async fn logout(&self, req: &Parts) -> Result<String, AppError>;
         /// Returns the `Set-Cookie` value of the fresh session that replaces every old one.
-        async fn change_password(&self, req: &Parts, current: &str, new: &str) -> Result<String, AppError>;
+        async fn change_password(
+            &self,
+            req: &Parts,
+            current: &str,
+            new: &str,
+        ) -> Result<String, AppError>;
         async fn home(&self, req: &Parts) -> Result<HomeData, AppError>;
         async fn list_users(&self, req: &Parts) -> Result<Vec<UserSummary>, AppError>;
-        async fn create_user(&self, req: &Parts, form: NewUserForm) -> Result<UserSummary, AppError>;
-        async fn set_user_disabled(&self, req: &Parts, user_id: i64, disabled: bool) -> Result<(), AppError>;
-        async fn reset_password(&self, req: &Parts, user_id: i64, password: &str) -> Result<(), AppError>;
-        async fn list_schools(&self, req: &Parts, query: &str) -> Result<Vec<SchoolSummary>, AppError>;
-        async fn save_school(&self, req: &Parts, form: SchoolForm) -> Result<SchoolSummary, AppError>;
+        async fn create_user(
+            &self,
+            req: &Parts,
+            form: NewUserForm,
+        ) -> Result<UserSummary, AppError>;
+        async fn set_user_disabled(
+            &self,
+            req: &Parts,
+            user_id: i64,
+            disabled: bool,
+        ) -> Result<(), AppError>;
+        async fn reset_password(
+            &self,
+            req: &Parts,
+            user_id: i64,
+            password: &str,
+        ) -> Result<(), AppError>;
+        async fn list_schools(
+            &self,
+            req: &Parts,
+            query: &str,
+        ) -> Result<Vec<SchoolSummary>, AppError>;
+        async fn save_school(
+            &self,
+            req: &Parts,
+            form: SchoolForm,
+        ) -> Result<SchoolSummary, AppError>;
     }
 
     pub type SharedBackend = std::sync::Arc<dyn Backend>;

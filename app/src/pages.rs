@@ -3,7 +3,10 @@
 use crate::api::{self, ChangePassword, CreateUser, ResetPassword, SaveSchool, SetUserDisabled};
 use crate::domain::{Role, SchoolSummary, SchoolType, UserSummary};
 use crate::i18n::Msg;
-use crate::ui::{Empty, ErrorBox, error_in_address, FormOutcome, LangSwitch, MeResource, Page, role_label, school_type_label, t, use_me};
+use crate::ui::{
+    Empty, ErrorBox, FormOutcome, LangSwitch, MeResource, Page, error_in_address, role_label,
+    school_type_label, t, use_me,
+};
 use leptos::prelude::*;
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
@@ -189,7 +192,11 @@ fn SchoolsContent() -> impl IntoView {
 }
 
 #[component]
-fn SchoolItem(school: SchoolSummary, is_admin: bool, save: ServerAction<SaveSchool>) -> impl IntoView {
+fn SchoolItem(
+    school: SchoolSummary,
+    is_admin: bool,
+    save: ServerAction<SaveSchool>,
+) -> impl IntoView {
     let kind = if school.school_type.is_kindergarten() { "badge kg" } else { "badge" };
     let edit = is_admin.then(|| {
         let s = school.clone();
@@ -214,7 +221,10 @@ fn SchoolItem(school: SchoolSummary, is_admin: bool, save: ServerAction<SaveScho
 }
 
 #[component]
-fn SchoolFormView(action: ServerAction<SaveSchool>, school: Option<SchoolSummary>) -> impl IntoView {
+fn SchoolFormView(
+    action: ServerAction<SaveSchool>,
+    school: Option<SchoolSummary>,
+) -> impl IntoView {
     let s = school.clone();
     let v = move |f: fn(&SchoolSummary) -> String| s.as_ref().map(f).unwrap_or_default();
     let current_type = school.as_ref().map(|s| s.school_type);
@@ -312,7 +322,11 @@ fn UsersContent() -> impl IntoView {
 }
 
 #[component]
-fn UserItem(user: UserSummary, toggle: ServerAction<SetUserDisabled>, reset: ServerAction<ResetPassword>) -> impl IntoView {
+fn UserItem(
+    user: UserSummary,
+    toggle: ServerAction<SetUserDisabled>,
+    reset: ServerAction<ResetPassword>,
+) -> impl IntoView {
     let me = use_me();
     let is_self = me.id == user.id;
     let next_disabled = !user.disabled;

@@ -15,7 +15,10 @@ pub fn detect_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         let parts = use_context::<http::request::Parts>();
-        let cookie = parts.as_ref().and_then(|p| p.headers.get(http::header::COOKIE)).and_then(|v| v.to_str().ok());
+        let cookie = parts
+            .as_ref()
+            .and_then(|p| p.headers.get(http::header::COOKIE))
+            .and_then(|v| v.to_str().ok());
         Lang::from_cookie_header(cookie)
     }
     #[cfg(not(feature = "ssr"))]
@@ -74,7 +77,9 @@ pub fn LangSwitch() -> impl IntoView {
 fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -84,7 +89,11 @@ fn url_escape(s: &str) -> String {
 /// Sends the visitor to the login page when nobody is logged in, and shows `children` only to
 /// the roles in `allow` (everyone when empty).
 #[component]
-pub fn Page(title: Msg, #[prop(optional)] allow: &'static [Role], children: ChildrenFn) -> impl IntoView {
+pub fn Page(
+    title: Msg,
+    #[prop(optional)] allow: &'static [Role],
+    children: ChildrenFn,
+) -> impl IntoView {
     let MeResource(me) = expect_context::<MeResource>();
     let children = StoredValue::new(children);
     view! {
@@ -126,9 +135,11 @@ fn TabBar(role: Role) -> impl IntoView {
             ("/schools", Msg::TabSchools, "▦"),
             ("/me", Msg::TabMe, "●"),
         ],
-        Role::Office | Role::Inspector => {
-            &[("/", Msg::TabHome, "⌂"), ("/schools", Msg::TabSchools, "▦"), ("/me", Msg::TabMe, "●")]
-        }
+        Role::Office | Role::Inspector => &[
+            ("/", Msg::TabHome, "⌂"),
+            ("/schools", Msg::TabSchools, "▦"),
+            ("/me", Msg::TabMe, "●"),
+        ],
         Role::Principal => &[("/", Msg::TabHome, "⌂"), ("/me", Msg::TabMe, "●")],
     };
     let loc = use_location();
@@ -174,7 +185,10 @@ pub fn FormOutcome<T: Clone + Send + Sync + 'static>(
 }
 
 /// The error a server function put into the address after a form posted without JavaScript.
-pub fn error_in_address(query: Memo<leptos_router::params::ParamsMap>, path: &str) -> Option<AppError> {
+pub fn error_in_address(
+    query: Memo<leptos_router::params::ParamsMap>,
+    path: &str,
+) -> Option<AppError> {
     query.with(|q| {
         (q.get("__path").as_deref() == Some(path))
             .then(|| q.get("__err").map(|e| ServerFnUrlError::<AppError>::decode_err(&e)))

@@ -6,8 +6,8 @@ use crate::state::AppState;
 use crate::storage::{self, audit, sessions, throttle, users::UserRow};
 use app::domain::{Password, Role};
 use app::error::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::http::{HeaderMap, header, request::Parts};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
@@ -26,14 +26,21 @@ pub struct RequestMeta {
 
 impl RequestMeta {
     pub fn from_parts(parts: &Parts, trust_proxy: bool) -> RequestMeta {
-        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         let forwarded = trust_proxy
             .then(|| header_str(&parts.headers, "x-forwarded-for"))
             .flatten()
             .and_then(|v| v.split(',').next().map(|s| s.trim().to_owned()));
         RequestMeta {
             client_addr: forwarded.or(peer).unwrap_or_default(),
-            user_agent: header_str(&parts.headers, "user-agent").unwrap_or("").chars().take(200).collect(),
+            user_agent: header_str(&parts.headers, "user-agent")
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect(),
             token: cookie_value(&parts.headers, SESSION_COOKIE),
         }
     }
@@ -71,8 +78,20 @@ impl Caller {
         if roles.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden.into()) }
     }
 
-    pub async fn audit(&self, state: &AppState, action: &str, target: &str, detail: &str) -> Result<()> {
-        let entry = audit::Entry { actor_id: Some(self.id()), action, target, detail, client_addr: &self.meta.client_addr };
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let entry = audit::Entry {
+            actor_id: Some(self.id()),
+            action,
+            target,
+            detail,
+            client_addr: &self.meta.client_addr,
+        };
         audit::append(&state.db, &entry, Utc::now()).await
     }
 }
@@ -102,7 +121,8 @@ pub async fn resolve(state: &AppState, meta: &RequestMeta) -> Result<Option<Call
     let hash = token_hash(token);
     let Some(s) = sessions::get(&state.db, &hash).await? else { return Ok(None) };
     let now = Utc::now();
-    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
+    let idle =
+        chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
     if now >= s.expires_at || now >= s.last_seen_at + idle {
         sessions::delete(&state.db, &hash).await?;
         return Ok(None);
@@ -129,7 +149,10 @@ pub async fn hash_password(state: &AppState, password: &Password) -> Result<Stri
     let pw = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| Error::Hash(e.to_string()))
+        Argon2::default()
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| Error::Hash(e.to_string()))
     })
     .await?
 }
@@ -146,7 +169,8 @@ async fn verify_password(state: &AppState, password: &str, hash: &str) -> Result
 
 /// Refuses with 429 while either key has too many recent failures.
 async fn check_throttle(state: &AppState, keys: &[(&str, i64)], now: DateTime<Utc>) -> Result<()> {
-    let window = chrono::Duration::from_std(state.config.login_window).unwrap_or(chrono::Duration::minutes(15));
+    let window = chrono::Duration::from_std(state.config.login_window)
+        .unwrap_or(chrono::Duration::minutes(15));
     for (key, max) in keys {
         let (count, oldest) = throttle::failures_since(&state.db, key, now - window).await?;
         if count >= *max {
@@ -160,7 +184,12 @@ async fn check_throttle(state: &AppState, keys: &[(&str, i64)], now: DateTime<Ut
 
 /// Checks the password and opens a session. Returns the session's `Set-Cookie` value and the user.
 /// A wrong username and a wrong password look the same from outside, in answer and in time.
-pub async fn login(state: &AppState, meta: &RequestMeta, username: &str, password: &str) -> Result<(String, UserRow)> {
+pub async fn login(
+    state: &AppState,
+    meta: &RequestMeta,
+    username: &str,
+    password: &str,
+) -> Result<(String, UserRow)> {
     let now = Utc::now();
     let name = username.trim().to_lowercase();
     let account_key = format!("user:{name}");
@@ -168,7 +197,10 @@ pub async fn login(state: &AppState, meta: &RequestMeta, username: &str, passwor
     let cfg = &state.config;
     check_throttle(
         state,
-        &[(&account_key, cfg.login_max_failures_per_account), (&addr_key, cfg.login_max_failures_per_address)],
+        &[
+            (&account_key, cfg.login_max_failures_per_account),
+            (&addr_key, cfg.login_max_failures_per_address),
+        ],
         now,
     )
     .await?;
@@ -180,7 +212,13 @@ pub async fn login(state: &AppState, meta: &RequestMeta, username: &str, passwor
         throttle::record(&state.db, &[&account_key, &addr_key], now).await?;
         audit::append(
             &state.db,
-            &audit::Entry { actor_id: None, action: "login.failed", target: &account_key, detail: "", client_addr: &meta.client_addr },
+            &audit::Entry {
+                actor_id: None,
+                action: "login.failed",
+                target: &account_key,
+                detail: "",
+                client_addr: &meta.client_addr,
+            },
             now,
         )
         .await?;
@@ -193,16 +231,28 @@ pub async fn login(state: &AppState, meta: &RequestMeta, username: &str, passwor
     let cookie = open_session(state, meta, user.id, now).await?;
     audit::append(
         &state.db,
-        &audit::Entry { actor_id: Some(user.id), action: "login", target: &account_key, detail: "", client_addr: &meta.client_addr },
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "login",
+            target: &account_key,
+            detail: "",
+            client_addr: &meta.client_addr,
+        },
         now,
     )
     .await?;
     Ok((cookie, user))
 }
 
-async fn open_session(state: &AppState, meta: &RequestMeta, user_id: i64, now: DateTime<Utc>) -> Result<String> {
+async fn open_session(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let token = new_token();
-    let max = chrono::Duration::from_std(state.config.session_max).unwrap_or(chrono::Duration::days(30));
+    let max =
+        chrono::Duration::from_std(state.config.session_max).unwrap_or(chrono::Duration::days(30));
     let new = sessions::NewSession {
         token_hash: &token_hash(&token),
         user_id,
@@ -230,7 +280,12 @@ pub async fn logout(state: &AppState, meta: &RequestMeta) -> Result<String> {
 
 /// Changes the caller's password after checking the current one, ends every session of the user
 /// (other devices too), and opens a fresh one for this device.
-pub async fn change_password(state: &AppState, caller: &Caller, current: &str, new: &str) -> Result<String> {
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+) -> Result<String> {
     let new = Password::parse(new).map_err(AppError::from)?;
     if !verify_password(state, current, &caller.user.password_hash).await? {
         return Err(AppError::WrongCurrentPassword.into());
@@ -245,8 +300,10 @@ pub async fn change_password(state: &AppState, caller: &Caller, current: &str, n
 /// Drops expired sessions and old login failures; run now and then.
 pub async fn purge(state: &AppState) -> Result<()> {
     let now = Utc::now();
-    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::days(7));
-    let window = chrono::Duration::from_std(state.config.login_window).unwrap_or(chrono::Duration::minutes(15));
+    let idle =
+        chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::days(7));
+    let window = chrono::Duration::from_std(state.config.login_window)
+        .unwrap_or(chrono::Duration::minutes(15));
     sessions::purge_expired(&state.db, now, now - idle).await?;
     throttle::purge_before(&state.db, now - window).await?;
     Ok(())
@@ -259,7 +316,10 @@ mod tests {
     #[test]
     fn the_session_cookie_is_http_only_lax_and_secure_only_over_tls() {
         let c = session_cookie("abc", 60, false);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"), "{c}");
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"),
+            "{c}"
+        );
         assert!(session_cookie("abc", 60, true).ends_with("; Secure"));
     }
 

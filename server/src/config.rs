@@ -40,7 +40,10 @@ fn var(name: &str) -> Option<String> {
 fn parse<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
     match var(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| ConfigError { name, problem: format!("cannot be read from {v:?}") }),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError { name, problem: format!("cannot be read from {v:?}") }),
     }
 }
 
@@ -55,10 +58,17 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         let data_dir: PathBuf = parse("XIAOAN_DATA_DIR", PathBuf::from("data"))?;
-        let database_url = var("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("xiaoan.db").display()));
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres:") || database_url.starts_with("postgresql:")) {
-            return Err(ConfigError { name: "DATABASE_URL", problem: "must start with sqlite: or postgres:".into() });
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("xiaoan.db").display())
+        });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres:")
+            || database_url.starts_with("postgresql:"))
+        {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                problem: "must start with sqlite: or postgres:".into(),
+            });
         }
         let hours = |h: u64| Duration::from_secs(h * 3600);
         Ok(Config {
@@ -116,7 +126,10 @@ mod tests {
 
     #[test]
     fn a_database_password_never_reaches_the_logs() {
-        assert_eq!(redact_url("postgres://xa:s3cret@db:5432/xiaoan"), "postgres://xa:***@db:5432/xiaoan");
+        assert_eq!(
+            redact_url("postgres://xa:s3cret@db:5432/xiaoan"),
+            "postgres://xa:***@db:5432/xiaoan"
+        );
         assert_eq!(redact_url("sqlite://data/xiaoan.db"), "sqlite://data/xiaoan.db");
     }
 }

@@ -69,7 +69,8 @@ pub trait IntoApiResponse {
 
 impl IntoApiResponse for AppError {
     fn into_api_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (status, render(&self, Lang::Zh)).into_response();
         if let AppError::Throttled { retry_after_secs } = self {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));

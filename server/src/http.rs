@@ -14,7 +14,11 @@ use serde::Deserialize;
 /// Refuses requests that change data when they come from another site. Browsers send `Origin`
 /// (and `Sec-Fetch-Site`) on such requests; a request without either is not from a browser page,
 /// so it carries no ambient cookie risk of its own and is let through.
-pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(req.headers(), state.config.public_url.as_deref()) {
         return AppError::CrossSite.into_api_response();
@@ -24,10 +28,8 @@ pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next
 
 fn is_cross_site(h: &HeaderMap, public_url: Option<&str>) -> bool {
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok());
-    if let Some(site) = get("sec-fetch-site") {
-        if site == "cross-site" || site == "same-site" {
-            return true;
-        }
+    if matches!(get("sec-fetch-site"), Some("cross-site" | "same-site")) {
+        return true;
     }
     match get("origin") {
         None => false,
@@ -42,15 +44,16 @@ fn is_cross_site(h: &HeaderMap, public_url: Option<&str>) -> bool {
 
 /// Writes the body of an error response in the language of the request (`lang` cookie).
 pub async fn localise_errors(req: Request, next: Next) -> Response {
-    let lang = Lang::from_cookie_header(req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()));
+    let lang =
+        Lang::from_cookie_header(req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()));
     let mut res = next.run(req).await;
-    if lang != Lang::Zh {
-        if let Some(ErrorBody(e)) = res.extensions_mut().remove::<ErrorBody>() {
-            let (mut parts, _) = res.into_parts();
-            parts.headers.remove(header::CONTENT_LENGTH);
-            let body = render(&e, lang).into_response().into_body();
-            res = Response::from_parts(parts, body);
-        }
+    if lang != Lang::Zh
+        && let Some(ErrorBody(e)) = res.extensions_mut().remove::<ErrorBody>()
+    {
+        let (mut parts, _) = res.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let body = render(&e, lang).into_response().into_body();
+        res = Response::from_parts(parts, body);
     }
     res
 }
@@ -78,7 +81,10 @@ pub async fn switch_language(Query(q): Query<LangQuery>) -> Response {
         return AppError::Malformed.into_api_response();
     };
     // Only local paths: never an open redirect.
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     let mut res = Redirect::to(&next).into_response();
     *res.status_mut() = StatusCode::SEE_OTHER;
@@ -104,11 +110,31 @@ mod tests {
     fn cross_site_writes_are_recognised_by_origin_or_fetch_metadata() {
         let cases = [
             (vec![("host", "127.0.0.1:3000")], None, false, "no origin: not a browser page"),
-            (vec![("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")], None, false, "same origin"),
-            (vec![("host", "127.0.0.1:3000"), ("origin", "https://evil.example")], None, true, "other origin"),
-            (vec![("host", "app:3000"), ("origin", "https://xa.example.cn")], Some("https://xa.example.cn"), false, "public url behind a proxy"),
+            (
+                vec![("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")],
+                None,
+                false,
+                "same origin",
+            ),
+            (
+                vec![("host", "127.0.0.1:3000"), ("origin", "https://evil.example")],
+                None,
+                true,
+                "other origin",
+            ),
+            (
+                vec![("host", "app:3000"), ("origin", "https://xa.example.cn")],
+                Some("https://xa.example.cn"),
+                false,
+                "public url behind a proxy",
+            ),
             (vec![("sec-fetch-site", "cross-site")], None, true, "fetch metadata says cross-site"),
-            (vec![("sec-fetch-site", "same-origin"), ("host", "a"), ("origin", "http://a")], None, false, "fetch metadata same-origin"),
+            (
+                vec![("sec-fetch-site", "same-origin"), ("host", "a"), ("origin", "http://a")],
+                None,
+                false,
+                "fetch metadata same-origin",
+            ),
         ];
         for (h, public, want, name) in cases {
             assert_eq!(is_cross_site(&headers(&h), public), want, "{name}");

@@ -48,7 +48,8 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
         dummy_hash: Arc::new(String::new()),
     };
-    let random = app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
+    let random =
+        app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
     state.dummy_hash = Arc::new(auth::hash_password(&state, &random).await?);
     Ok(state)
 }
@@ -59,7 +60,9 @@ pub fn router(state: AppState) -> Router {
     let context = move || provide_context(backend.clone());
     let server_fns = {
         let context = context.clone();
-        move |req: axum::extract::Request| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+        move |req: axum::extract::Request| {
+            leptos_axum::handle_server_fns_with_context(context.clone(), req)
+        }
     };
     let routes = generate_route_list(app::App);
     let shell_opts = state.leptos.clone();
@@ -77,7 +80,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` resolves, then drains requests in flight.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;

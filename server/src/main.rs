@@ -81,29 +81,55 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Demo => {
             let state = server::prepare(config).await?;
             server::demo::load(&state).await.map_err(|e| match e {
-                server::error::Error::App(app::error::AppError::Conflict) => "the database is not empty; demo data goes only into an empty one".into(),
+                server::error::Error::App(app::error::AppError::Conflict) => {
+                    "the database is not empty; demo data goes only into an empty one".into()
+                }
                 other => Box::<dyn std::error::Error>::from(other.to_string()),
             })?;
-            println!("demo data loaded; every demo account's password is {}", server::demo::DEMO_PASSWORD);
+            println!(
+                "demo data loaded; every demo account's password is {}",
+                server::demo::DEMO_PASSWORD
+            );
         }
         Command::User { command: UserCommand::Add { role, username, school, name } } => {
-            let role = Role::parse(&role).ok_or("--role must be admin, office, inspector or principal")?;
-            let username = Username::parse(&username).map_err(|_| "--username: 3–32 of a-z 0-9 _ . -")?;
-            let display_name = DisplayName::parse(name.as_deref().unwrap_or(username.as_str())).map_err(|_| "--name: 1–40 characters")?;
-            let password = Password::parse(&read_password()?).map_err(|_| "the password needs 8 to 128 characters")?;
+            let role =
+                Role::parse(&role).ok_or("--role must be admin, office, inspector or principal")?;
+            let username =
+                Username::parse(&username).map_err(|_| "--username: 3–32 of a-z 0-9 _ . -")?;
+            let display_name = DisplayName::parse(name.as_deref().unwrap_or(username.as_str()))
+                .map_err(|_| "--name: 1–40 characters")?;
+            let password = Password::parse(&read_password()?)
+                .map_err(|_| "the password needs 8 to 128 characters")?;
             let state = server::prepare(config).await?;
             let org_id = match (role.belongs_to_school(), school) {
-                (true, Some(id)) => server::storage::orgs::get_school(&state.db, id).await?.ok_or("no school with that id")?.id,
+                (true, Some(id)) => {
+                    server::storage::orgs::get_school(&state.db, id)
+                        .await?
+                        .ok_or("no school with that id")?
+                        .id
+                }
                 (true, None) => return Err("a principal needs --school ID".into()),
                 (false, Some(_)) => return Err("--school is only for principals".into()),
                 (false, None) => match server::storage::orgs::top_bureau(&state.db).await? {
                     Some((id, _, _)) => id,
-                    None => server::storage::orgs::insert_bureau(&state.db, "教育局", None, chrono::Utc::now()).await?.0,
+                    None => {
+                        server::storage::orgs::insert_bureau(
+                            &state.db,
+                            "教育局",
+                            None,
+                            chrono::Utc::now(),
+                        )
+                        .await?
+                        .0
+                    }
                 },
             };
-            let id = create_account(&state, &NewAccount { username, display_name, role, org_id, password })
-                .await
-                .map_err(|e| e.into_app().message(app::i18n::Lang::En))?;
+            let id = create_account(
+                &state,
+                &NewAccount { username, display_name, role, org_id, password },
+            )
+            .await
+            .map_err(|e| e.into_app().message(app::i18n::Lang::En))?;
             println!("added user {id}");
         }
     }
@@ -128,7 +154,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

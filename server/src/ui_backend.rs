@@ -34,15 +34,23 @@ impl Backend for UiBackend {
     }
 
     async fn login(&self, req: &Parts, username: &str, password: &str) -> Result<String, AppError> {
-        out(auth::login(&self.0, &self.meta(req), username, password).await.map(|(cookie, _)| cookie))
+        out(auth::login(&self.0, &self.meta(req), username, password)
+            .await
+            .map(|(cookie, _)| cookie))
     }
 
     async fn logout(&self, req: &Parts) -> Result<String, AppError> {
         out(auth::logout(&self.0, &self.meta(req)).await)
     }
 
-    async fn change_password(&self, req: &Parts, current: &str, new: &str) -> Result<String, AppError> {
-        out(async { auth::change_password(&self.0, &self.caller(req).await?, current, new).await }.await)
+    async fn change_password(
+        &self,
+        req: &Parts,
+        current: &str,
+        new: &str,
+    ) -> Result<String, AppError> {
+        out(async { auth::change_password(&self.0, &self.caller(req).await?, current, new).await }
+            .await)
     }
 
     async fn home(&self, req: &Parts) -> Result<HomeData, AppError> {
@@ -57,12 +65,28 @@ impl Backend for UiBackend {
         out(async { accounts::create(&self.0, &self.caller(req).await?, form).await }.await)
     }
 
-    async fn set_user_disabled(&self, req: &Parts, user_id: i64, disabled: bool) -> Result<(), AppError> {
-        out(async { accounts::set_disabled(&self.0, &self.caller(req).await?, user_id, disabled).await }.await)
+    async fn set_user_disabled(
+        &self,
+        req: &Parts,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), AppError> {
+        out(async {
+            accounts::set_disabled(&self.0, &self.caller(req).await?, user_id, disabled).await
+        }
+        .await)
     }
 
-    async fn reset_password(&self, req: &Parts, user_id: i64, password: &str) -> Result<(), AppError> {
-        out(async { accounts::reset_password(&self.0, &self.caller(req).await?, user_id, password).await }.await)
+    async fn reset_password(
+        &self,
+        req: &Parts,
+        user_id: i64,
+        password: &str,
+    ) -> Result<(), AppError> {
+        out(async {
+            accounts::reset_password(&self.0, &self.caller(req).await?, user_id, password).await
+        }
+        .await)
     }
 
     async fn list_schools(&self, req: &Parts, query: &str) -> Result<Vec<SchoolSummary>, AppError> {

@@ -75,7 +75,10 @@ mod tests {
         let c = seed_campaign_around(today);
         let p2 = &c.phases[1];
         assert!(p2.starts_on <= today && today <= p2.ends_on);
-        assert_eq!((c.ends_on - c.starts_on).num_days(), (ymd(2019, 5, 10) - ymd(2018, 11, 21)).num_days());
+        assert_eq!(
+            (c.ends_on - c.starts_on).num_days(),
+            (ymd(2019, 5, 10) - ymd(2018, 11, 21)).num_days()
+        );
         assert_eq!(c.phases.len(), 3);
         assert!(c.stage_reports_due.iter().all(|d| *d > c.starts_on && *d < c.ends_on));
     }

@@ -93,7 +93,10 @@ impl SchoolName {
 }
 
 /// Optional WGS-84 coordinates; both or neither.
-pub fn parse_coordinates(lat: Option<f64>, lng: Option<f64>) -> Result<Option<(f64, f64)>, InputProblem> {
+pub fn parse_coordinates(
+    lat: Option<f64>,
+    lng: Option<f64>,
+) -> Result<Option<(f64, f64)>, InputProblem> {
     match (lat, lng) {
         (None, None) => Ok(None),
         (Some(la), Some(lo)) if (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo) => {

@@ -5,8 +5,8 @@ use crate::auth::{self, Caller, RequestMeta};
 use crate::error::{Error, IntoApiResponse};
 use crate::state::AppState;
 use app::error::AppError;
-use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
@@ -20,7 +20,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMedia.into_api_response()),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::UnsupportedMedia.into_api_response())
+            }
             Err(JsonRejection::BytesRejection(_)) => Err(AppError::TooLarge.into_api_response()),
             Err(_) => Err(AppError::Malformed.into_api_response()),
         }
@@ -30,7 +32,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 impl FromRequestParts<AppState> for RequestMeta {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(RequestMeta::from_parts(parts, state.config.trust_proxy))
     }
 }
@@ -38,7 +43,10 @@ impl FromRequestParts<AppState> for RequestMeta {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let meta = RequestMeta::from_parts(parts, state.config.trust_proxy);
         auth::require_caller(state, &meta).await
     }

@@ -7,8 +7,8 @@ use crate::auth::{self, Caller, RequestMeta};
 use crate::error::{Error, IntoApiResponse};
 use crate::service::{accounts, schools};
 use crate::state::AppState;
-use app::domain::{Me, Role, SchoolSummary, SchoolType};
 use app::domain::org::OrgKind;
+use app::domain::{Me, Role, SchoolSummary, SchoolType};
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -21,9 +21,23 @@ use utoipa::{OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "校安巡查 API", version = "1", description = "School-safety inspection: sessions, schools, health."),
+    info(
+        title = "校安巡查 API",
+        version = "1",
+        description = "School-safety inspection: sessions, schools, health."
+    ),
     paths(login, logout, me, list_schools, get_school, health, openapi_json),
-    components(schemas(LoginRequest, Me, Role, SchoolSummary, SchoolType, OrgKind, ErrorResponse, ErrorDetail, Health))
+    components(schemas(
+        LoginRequest,
+        Me,
+        Role,
+        SchoolSummary,
+        SchoolType,
+        OrgKind,
+        ErrorResponse,
+        ErrorDetail,
+        Health
+    ))
 )]
 pub struct ApiDoc;
 
@@ -71,7 +85,11 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
 #[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest, tag = "session",
     responses((status = 200, body = Me), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse),
               (status = 415, body = ErrorResponse), (status = 429, body = ErrorResponse)))]
-async fn login(State(state): State<AppState>, meta: RequestMeta, ApiJson(body): ApiJson<LoginRequest>) -> Result<Response, Error> {
+async fn login(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, Error> {
     let (cookie, user) = auth::login(&state, &meta, &body.username, &body.password).await?;
     Ok(with_cookie(Json(accounts::me(&user)).into_response(), &cookie))
 }
@@ -99,14 +117,22 @@ pub struct SchoolQuery {
 /// The schools and kindergartens in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/schools", tag = "schools", params(SchoolQuery),
     responses((status = 200, body = Vec<SchoolSummary>), (status = 401, body = ErrorResponse)))]
-async fn list_schools(State(state): State<AppState>, caller: Caller, Query(q): Query<SchoolQuery>) -> Result<Json<Vec<SchoolSummary>>, Error> {
+async fn list_schools(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<SchoolQuery>,
+) -> Result<Json<Vec<SchoolSummary>>, Error> {
     Ok(Json(schools::list(&state, &caller, q.q.as_deref().unwrap_or("")).await?))
 }
 
 /// One school; 404 when it does not exist or is outside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/schools/{id}", tag = "schools", params(("id" = i64, Path)),
     responses((status = 200, body = SchoolSummary), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn get_school(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<SchoolSummary>, Error> {
+async fn get_school(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<SchoolSummary>, Error> {
     Ok(Json(schools::get(&state, &caller, id).await?))
 }
 

@@ -71,14 +71,25 @@ pub async fn create(state: &AppState, caller: &Caller, form: NewUserForm) -> Res
     let role = Role::parse(&form.role).ok_or(AppError::Invalid(InputProblem::UnknownRole))?;
     let password = Password::parse(&form.password).map_err(AppError::from)?;
     let org_id = if role.belongs_to_school() {
-        let id = form.school_id.trim().parse::<i64>().map_err(|_| AppError::Invalid(InputProblem::SchoolRequired))?;
+        let id = form
+            .school_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::Invalid(InputProblem::SchoolRequired))?;
         schools::get(state, caller, id).await?.id
     } else {
         caller.user.org_id
     };
     let account = NewAccount { username, display_name, role, org_id, password };
     let id = create_account(state, &account).await?;
-    caller.audit(state, "user.create", &format!("user:{id}"), &format!("{} {}", account.username.as_str(), role)).await?;
+    caller
+        .audit(
+            state,
+            "user.create",
+            &format!("user:{id}"),
+            &format!("{} {}", account.username.as_str(), role),
+        )
+        .await?;
     let row = storage::users::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok(summary(row))
 }
@@ -94,14 +105,24 @@ async fn managed_user(state: &AppState, caller: &Caller, id: i64) -> Result<User
     }
 }
 
-pub async fn set_disabled(state: &AppState, caller: &Caller, id: i64, disabled: bool) -> Result<()> {
+pub async fn set_disabled(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    disabled: bool,
+) -> Result<()> {
     let user = managed_user(state, caller, id).await?;
     storage::users::set_disabled(&state.db, user.id, disabled, Utc::now()).await?;
     let action = if disabled { "user.disable" } else { "user.enable" };
     caller.audit(state, action, &format!("user:{id}"), &user.username).await
 }
 
-pub async fn reset_password(state: &AppState, caller: &Caller, id: i64, password: &str) -> Result<()> {
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    password: &str,
+) -> Result<()> {
     let password = Password::parse(password).map_err(AppError::from)?;
     let user = managed_user(state, caller, id).await?;
     let hash = auth::hash_password(state, &password).await?;

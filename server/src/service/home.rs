@@ -16,12 +16,20 @@ fn ancestors(path: &str) -> Vec<i64> {
 
 pub async fn home(state: &AppState, caller: &Caller) -> Result<HomeData> {
     let today = china_date(Utc::now());
-    let campaign = storage::campaigns::current_phase(&state.db, &ancestors(&caller.user.org_path), today)
-        .await?
-        .map(|c| CampaignCard { name: c.campaign_name, phase_name: c.phase_name, phase_ends_on: c.phase_ends_on });
+    let campaign =
+        storage::campaigns::current_phase(&state.db, &ancestors(&caller.user.org_path), today)
+            .await?
+            .map(|c| CampaignCard {
+                name: c.campaign_name,
+                phase_name: c.phase_name,
+                phase_ends_on: c.phase_ends_on,
+            });
     let (users, schools) = if caller.role == Role::Admin {
         let path = &caller.user.org_path;
-        (storage::users::count_under(&state.db, path).await?, storage::orgs::count_schools_under(&state.db, path).await?)
+        (
+            storage::users::count_under(&state.db, path).await?,
+            storage::orgs::count_schools_under(&state.db, path).await?,
+        )
     } else {
         (0, 0)
     };

@@ -4,7 +4,10 @@ use super::scope;
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::storage::{self, orgs::{SchoolFields, SchoolRow}};
+use crate::storage::{
+    self,
+    orgs::{SchoolFields, SchoolRow},
+};
 use app::api::SchoolForm;
 use app::domain::account::InputProblem;
 use app::domain::org::parse_coordinates;
@@ -46,14 +49,19 @@ fn parse_number(raw: &str) -> Result<Option<f64>, InputProblem> {
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse::<f64>().ok().filter(|x| x.is_finite()).map(Some).ok_or(InputProblem::CoordinatesOutOfRange)
+    raw.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .map(Some)
+        .ok_or(InputProblem::CoordinatesOutOfRange)
 }
 
 /// Adds a school under the admin's bureau, or edits one in scope.
 pub async fn save(state: &AppState, caller: &Caller, form: SchoolForm) -> Result<SchoolSummary> {
     caller.require(&[Role::Admin])?;
     let name = SchoolName::parse(&form.name).map_err(AppError::from)?;
-    let school_type = SchoolType::parse(&form.school_type).ok_or(AppError::Invalid(InputProblem::UnknownSchoolType))?;
+    let school_type = SchoolType::parse(&form.school_type)
+        .ok_or(AppError::Invalid(InputProblem::UnknownSchoolType))?;
     let coordinates = parse_number(&form.latitude)
         .and_then(|lat| parse_number(&form.longitude).map(|lng| (lat, lng)))
         .and_then(|(lat, lng)| parse_coordinates(lat, lng))
@@ -70,13 +78,17 @@ pub async fn save(state: &AppState, caller: &Caller, form: SchoolForm) -> Result
     let id = match form.id {
         Some(id) => {
             get(state, caller, id).await?;
-            storage::orgs::update_school(&state.db, id, &fields, now).await.map_err(duplicate_name)?;
+            storage::orgs::update_school(&state.db, id, &fields, now)
+                .await
+                .map_err(duplicate_name)?;
             caller.audit(state, "school.update", &format!("org:{id}"), name.as_str()).await?;
             id
         }
         None => {
             let bureau = (caller.user.org_id, caller.user.org_path.as_str());
-            let id = storage::orgs::insert_school(&state.db, bureau, &fields, now).await.map_err(duplicate_name)?;
+            let id = storage::orgs::insert_school(&state.db, bureau, &fields, now)
+                .await
+                .map_err(duplicate_name)?;
             caller.audit(state, "school.create", &format!("org:{id}"), name.as_str()).await?;
             id
         }

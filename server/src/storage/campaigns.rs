@@ -38,7 +38,11 @@ pub struct CurrentPhase {
 
 /// The phase running on `today` in a campaign of the nearest bureau that runs one (`bureau_ids`
 /// nearest first).
-pub async fn current_phase(db: &Db, bureau_ids: &[i64], today: NaiveDate) -> Result<Option<CurrentPhase>> {
+pub async fn current_phase(
+    db: &Db,
+    bureau_ids: &[i64],
+    today: NaiveDate,
+) -> Result<Option<CurrentPhase>> {
     let mut best = None;
     for id in bureau_ids {
         best = on_db!(db, p => sqlx::query_as::<_, CurrentPhase>(

@@ -39,7 +39,12 @@ pub enum Within<'a> {
 }
 
 /// Creates a bureau at the top of the tree (or under `parent`) and returns its id and path.
-pub async fn insert_bureau(db: &Db, name: &str, parent: Option<(i64, &str)>, now: DateTime<Utc>) -> Result<(i64, String)> {
+pub async fn insert_bureau(
+    db: &Db,
+    name: &str,
+    parent: Option<(i64, &str)>,
+    now: DateTime<Utc>,
+) -> Result<(i64, String)> {
     let (parent_id, parent_path) = parent.map_or((None, "/"), |(id, path)| (Some(id), path));
     on_db!(db, p => {
         let mut tx = p.begin().await?;
@@ -54,7 +59,12 @@ pub async fn insert_bureau(db: &Db, name: &str, parent: Option<(i64, &str)>, now
 }
 
 /// Creates a school under a bureau; a duplicate name under the same bureau is a unique violation.
-pub async fn insert_school(db: &Db, bureau: (i64, &str), f: &SchoolFields<'_>, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn insert_school(
+    db: &Db,
+    bureau: (i64, &str),
+    f: &SchoolFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     let (lat, lng) = f.coordinates.unzip();
     on_db!(db, p => {
         let mut tx = p.begin().await?;
@@ -71,7 +81,12 @@ pub async fn insert_school(db: &Db, bureau: (i64, &str), f: &SchoolFields<'_>, n
     })
 }
 
-pub async fn update_school(db: &Db, id: i64, f: &SchoolFields<'_>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn update_school(
+    db: &Db,
+    id: i64,
+    f: &SchoolFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let (lat, lng) = f.coordinates.unzip();
     on_db!(db, p => sqlx::query(
         "UPDATE orgs SET name = $1, school_type = $2, address = $3, latitude = $4, longitude = $5, \
@@ -85,7 +100,10 @@ pub async fn update_school(db: &Db, id: i64, f: &SchoolFields<'_>, now: DateTime
 /// Schools within reach, optionally filtered by a word in the name or address; schools before
 /// kindergartens, then by name.
 pub async fn list_schools(db: &Db, within: &Within<'_>, query: &str) -> Result<Vec<SchoolRow>> {
-    let word = format!("%{}%", query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let word = format!(
+        "%{}%",
+        query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    );
     let filter = "(LOWER(s.name) LIKE $2 ESCAPE '\\' OR LOWER(s.address) LIKE $2 ESCAPE '\\') \
                   ORDER BY s.school_type = 'kindergarten', s.name";
     Ok(match within {
@@ -104,7 +122,9 @@ pub async fn list_schools(db: &Db, within: &Within<'_>, query: &str) -> Result<V
 
 pub async fn get_school(db: &Db, id: i64) -> Result<Option<SchoolRow>> {
     let sql = format!("{SELECT_SCHOOL} AND s.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, SchoolRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, SchoolRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 pub async fn count_schools_under(db: &Db, path: &str) -> Result<i64> {
@@ -114,7 +134,9 @@ pub async fn count_schools_under(db: &Db, path: &str) -> Result<i64> {
 }
 
 pub async fn count_all(db: &Db) -> Result<i64> {
-    Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM orgs").fetch_one(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM orgs").fetch_one(p).await?),
+    )
 }
 
 /// The first bureau of the tree, for command-line tools that add accounts to it.

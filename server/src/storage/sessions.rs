@@ -47,6 +47,8 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<()> {
 
 /// Removes sessions past their absolute expiry or idle for longer than `idle_cutoff` allows.
 pub async fn purge_expired(db: &Db, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> Result<u64> {
-    Ok(on_db!(db, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-        .bind(now).bind(idle_cutoff).execute(p).await?.rows_affected()))
+    Ok(
+        on_db!(db, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(now).bind(idle_cutoff).execute(p).await?.rows_affected()),
+    )
 }

@@ -5,7 +5,11 @@ use crate::error::Result;
 use chrono::{DateTime, Utc};
 
 /// How many failures `key` has since `since`, and the oldest of them.
-pub async fn failures_since(db: &Db, key: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
+pub async fn failures_since(
+    db: &Db,
+    key: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>)> {
     Ok(on_db!(db, p => sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
         "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at > $2")
         .bind(key).bind(since).fetch_one(p).await?))

@@ -31,19 +31,25 @@ pub struct NewUser<'a> {
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("{SELECT_USER} WHERE u.username = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(p).await?),
+    )
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<UserRow>> {
     let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 /// Every user whose org lies under `path_prefix` (a bureau's path covers its schools).
 pub async fn list_under(db: &Db, path_prefix: &str) -> Result<Vec<UserRow>> {
     let sql = format!("{SELECT_USER} WHERE o.path LIKE $1 ORDER BY u.role, u.username");
     let pattern = format!("{path_prefix}%");
-    Ok(on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(pattern).fetch_all(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(pattern).fetch_all(p).await?),
+    )
 }
 
 pub async fn count_under(db: &Db, path_prefix: &str) -> Result<i64> {

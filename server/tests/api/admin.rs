@@ -7,10 +7,19 @@ async fn the_admin_creates_a_principal_who_can_then_log_in() {
     let app = spawn_app().await;
     let admin = app.client_as("admin").await;
     let school = app.school_id("兴隆镇中学").await.to_string();
-    let res = app.server_fn(&admin, "create_user", &[
-        ("form[username]", "xinglong"), ("form[display_name]", "卫东升"), ("form[role]", "principal"),
-        ("form[school_id]", &school), ("form[password]", "xinglong-2026"),
-    ]).await;
+    let res = app
+        .server_fn(
+            &admin,
+            "create_user",
+            &[
+                ("form[username]", "xinglong"),
+                ("form[display_name]", "卫东升"),
+                ("form[role]", "principal"),
+                ("form[school_id]", &school),
+                ("form[password]", "xinglong-2026"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let c = app.client();
     assert_eq!(app.login(&c, "xinglong", "xinglong-2026").await.status(), StatusCode::OK);
@@ -22,11 +31,52 @@ async fn the_admin_creates_a_principal_who_can_then_log_in() {
 async fn bad_new_users_are_refused_and_nothing_is_written() {
     let app = spawn_app().await;
     let admin = app.client_as("admin").await;
-    let cases: [(&str, [(&str, &str); 5], &str); 4] = [
-        ("taken username", [("form[username]", "office"), ("form[display_name]", "x"), ("form[role]", "office"), ("form[school_id]", ""), ("form[password]", "long-enough")], "username_taken"),
-        ("short password", [("form[username]", "newone"), ("form[display_name]", "x"), ("form[role]", "office"), ("form[school_id]", ""), ("form[password]", "short")], "invalid"),
-        ("principal without school", [("form[username]", "newone"), ("form[display_name]", "x"), ("form[role]", "principal"), ("form[school_id]", ""), ("form[password]", "long-enough")], "invalid"),
-        ("unknown role", [("form[username]", "newone"), ("form[display_name]", "x"), ("form[role]", "root"), ("form[school_id]", ""), ("form[password]", "long-enough")], "invalid"),
+    type Form<'a> = [(&'a str, &'a str); 5];
+    let cases: [(&str, Form, &str); 4] = [
+        (
+            "taken username",
+            [
+                ("form[username]", "office"),
+                ("form[display_name]", "x"),
+                ("form[role]", "office"),
+                ("form[school_id]", ""),
+                ("form[password]", "long-enough"),
+            ],
+            "username_taken",
+        ),
+        (
+            "short password",
+            [
+                ("form[username]", "newone"),
+                ("form[display_name]", "x"),
+                ("form[role]", "office"),
+                ("form[school_id]", ""),
+                ("form[password]", "short"),
+            ],
+            "invalid",
+        ),
+        (
+            "principal without school",
+            [
+                ("form[username]", "newone"),
+                ("form[display_name]", "x"),
+                ("form[role]", "principal"),
+                ("form[school_id]", ""),
+                ("form[password]", "long-enough"),
+            ],
+            "invalid",
+        ),
+        (
+            "unknown role",
+            [
+                ("form[username]", "newone"),
+                ("form[display_name]", "x"),
+                ("form[role]", "root"),
+                ("form[school_id]", ""),
+                ("form[password]", "long-enough"),
+            ],
+            "invalid",
+        ),
     ];
     for (name, form, kind) in cases {
         let body: Value = app.server_fn(&admin, "create_user", &form).await.json().await.unwrap();
@@ -41,7 +91,12 @@ async fn only_the_admin_manages_users() {
     let target = app.user_id("inspector2").await.to_string();
     for user in ["office", "inspector", "principal"] {
         let c = app.client_as(user).await;
-        let body: Value = app.server_fn(&c, "set_user_disabled", &[("user_id", &target), ("disabled", "true")]).await.json().await.unwrap();
+        let body: Value = app
+            .server_fn(&c, "set_user_disabled", &[("user_id", &target), ("disabled", "true")])
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(body["kind"], "forbidden", "{user}");
         let body: Value = app.server_fn(&c, "users", &[]).await.json().await.unwrap();
         assert_eq!(body["kind"], "forbidden", "{user} lists users");
@@ -55,15 +110,24 @@ async fn a_disabled_user_cannot_log_in_and_their_sessions_end() {
     let admin = app.client_as("admin").await;
     let victim = app.client_as("inspector2").await;
     let id = app.user_id("inspector2").await.to_string();
-    let res = app.server_fn(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "true")]).await;
+    let res =
+        app.server_fn(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "true")]).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    assert_eq!(app.get(&victim, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "open session ended");
+    assert_eq!(
+        app.get(&victim, "/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "open session ended"
+    );
     let res = app.login(&app.client(), "inspector2", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "account_disabled");
     app.server_fn(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "false")]).await;
-    assert_eq!(app.login(&app.client(), "inspector2", PASSWORD).await.status(), StatusCode::OK, "enabled again");
+    assert_eq!(
+        app.login(&app.client(), "inspector2", PASSWORD).await.status(),
+        StatusCode::OK,
+        "enabled again"
+    );
 }
 
 #[tokio::test]
@@ -72,10 +136,15 @@ async fn a_password_reset_signs_the_user_out_everywhere() {
     let admin = app.client_as("admin").await;
     let victim = app.client_as("principal2").await;
     let id = app.user_id("principal2").await.to_string();
-    let res = app.server_fn(&admin, "reset_password", &[("user_id", &id), ("password", "fresh-start-1")]).await;
+    let res = app
+        .server_fn(&admin, "reset_password", &[("user_id", &id), ("password", "fresh-start-1")])
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.get(&victim, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.login(&app.client(), "principal2", "fresh-start-1").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.login(&app.client(), "principal2", "fresh-start-1").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -83,7 +152,12 @@ async fn the_admin_cannot_disable_themself() {
     let app = spawn_app().await;
     let admin = app.client_as("admin").await;
     let id = app.user_id("admin").await.to_string();
-    let body: Value = app.server_fn(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "true")]).await.json().await.unwrap();
+    let body: Value = app
+        .server_fn(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "true")])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["kind"], "forbidden");
 }
 
@@ -91,24 +165,34 @@ async fn the_admin_cannot_disable_themself() {
 async fn the_admin_adds_and_edits_a_school_and_duplicates_are_refused() {
     let app = spawn_app().await;
     let admin = app.client_as("admin").await;
-    let form = |name: &'static str| vec![
-        ("form[name]", name), ("form[school_type]", "kindergarten"), ("form[address]", "团结乡团结村"),
-        ("form[principal_name]", "李园长"), ("form[phone]", ""), ("form[latitude]", "44.95"), ("form[longitude]", "122.90"),
-    ];
-    let created: Value = app.server_fn(&admin, "save_school", &form("团结乡中心幼儿园")).await.json().await.unwrap();
+    let form = |name: &'static str| {
+        vec![
+            ("form[name]", name),
+            ("form[school_type]", "kindergarten"),
+            ("form[address]", "团结乡团结村"),
+            ("form[principal_name]", "李园长"),
+            ("form[phone]", ""),
+            ("form[latitude]", "44.95"),
+            ("form[longitude]", "122.90"),
+        ]
+    };
+    let created: Value =
+        app.server_fn(&admin, "save_school", &form("团结乡中心幼儿园")).await.json().await.unwrap();
     assert_eq!(created["school_type"], "kindergarten", "{created}");
     let id = created["id"].as_i64().unwrap().to_string();
     let mut edit = form("团结乡第一幼儿园");
     edit.push(("form[id]", &id));
     let edited: Value = app.server_fn(&admin, "save_school", &edit).await.json().await.unwrap();
     assert_eq!(edited["name"], "团结乡第一幼儿园");
-    let dup: Value = app.server_fn(&admin, "save_school", &form("白榆县实验小学")).await.json().await.unwrap();
+    let dup: Value =
+        app.server_fn(&admin, "save_school", &form("白榆县实验小学")).await.json().await.unwrap();
     assert_eq!(dup["kind"], "conflict");
     let mut bad = form("某某学校");
     bad[5] = ("form[latitude]", "north");
     let body: Value = app.server_fn(&admin, "save_school", &bad).await.json().await.unwrap();
     assert_eq!(body["kind"], "invalid");
     let office = app.client_as("office").await;
-    let body: Value = app.server_fn(&office, "save_school", &form("某某学校")).await.json().await.unwrap();
+    let body: Value =
+        app.server_fn(&office, "save_school", &form("某某学校")).await.json().await.unwrap();
     assert_eq!(body["kind"], "forbidden");
 }

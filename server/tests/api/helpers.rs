@@ -31,9 +31,13 @@ async fn database_url(dir: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             use sqlx::Executor;
-            let name = format!("xiaoan_t_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+            let name =
+                format!("xiaoan_t_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
             let admin = sqlx::PgPool::connect(&base).await.expect("TEST_DATABASE_URL reachable");
-            admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .expect("create test database");
             admin.close().await;
             let (prefix, _) = base.rsplit_once('/').expect("a database URL ends in /name");
             format!("{prefix}/{name}")
@@ -69,8 +73,12 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 impl TestApp {
     /// A client with its own cookie jar, like one phone.
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30)).build().expect("client")
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -80,7 +88,9 @@ impl TestApp {
     pub async fn login(&self, c: &Client, username: &str, password: &str) -> Response {
         c.post(self.url("/api/v1/session"))
             .json(&serde_json::json!({ "username": username, "password": password }))
-            .send().await.expect("login request")
+            .send()
+            .await
+            .expect("login request")
     }
 
     /// A client logged in as a demo user.
@@ -102,12 +112,20 @@ impl TestApp {
 
     pub async fn school_id(&self, name: &str) -> i64 {
         let admin = self.client_as("admin").await;
-        let list: Vec<Value> = self.get(&admin, "/api/v1/schools").await.json().await.expect("json");
-        list.iter().find(|s| s["name"] == name).and_then(|s| s["id"].as_i64()).expect("school exists")
+        let list: Vec<Value> =
+            self.get(&admin, "/api/v1/schools").await.json().await.expect("json");
+        list.iter()
+            .find(|s| s["name"] == name)
+            .and_then(|s| s["id"].as_i64())
+            .expect("school exists")
     }
 
     pub async fn user_id(&self, username: &str) -> i64 {
-        server::storage::users::by_username(&self.state.db, username).await.expect("db").expect("user").id
+        server::storage::users::by_username(&self.state.db, username)
+            .await
+            .expect("db")
+            .expect("user")
+            .id
     }
 }
 

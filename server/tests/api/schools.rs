@@ -36,7 +36,10 @@ async fn schools_can_be_searched_by_name_or_address() {
     let list: Vec<Value> = app.get(&c, "/api/v1/schools?q=兴隆").await.json().await.unwrap();
     let names: Vec<&str> = list.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
-    assert!(names[..2].contains(&"兴隆镇中心小学") && names[..2].contains(&"兴隆镇中学"), "{names:?}");
+    assert!(
+        names[..2].contains(&"兴隆镇中心小学") && names[..2].contains(&"兴隆镇中学"),
+        "{names:?}"
+    );
     assert_eq!(names[2], "兴隆镇中心幼儿园", "schools first, then kindergartens");
     let list: Vec<Value> = app.get(&c, "/api/v1/schools?q=100%").await.json().await.unwrap();
     assert!(list.is_empty(), "% is a literal, not a wildcard");

@@ -5,8 +5,14 @@ use serde_json::Value;
 #[tokio::test]
 async fn every_demo_account_logs_in_and_sees_who_it_is() {
     let app = spawn_app().await;
-    for (user, role) in [("admin", "admin"), ("office", "office"), ("inspector", "inspector"),
-                         ("inspector2", "inspector"), ("principal", "principal"), ("principal2", "principal")] {
+    for (user, role) in [
+        ("admin", "admin"),
+        ("office", "office"),
+        ("inspector", "inspector"),
+        ("inspector2", "inspector"),
+        ("principal", "principal"),
+        ("principal2", "principal"),
+    ] {
         let c = app.client_as(user).await;
         let me: Value = app.get(&c, "/api/v1/me").await.json().await.unwrap();
         assert_eq!(me["username"], user, "{user}");
@@ -29,8 +35,14 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_401_without_a_hint() 
 #[tokio::test]
 async fn error_messages_follow_the_language_cookie() {
     let app = spawn_app().await;
-    let res = app.client().post(app.url("/api/v1/session")).header("cookie", "lang=en")
-        .json(&serde_json::json!({"username": "office", "password": "nope-nope"})).send().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url("/api/v1/session"))
+        .header("cookie", "lang=en")
+        .json(&serde_json::json!({"username": "office", "password": "nope-nope"}))
+        .send()
+        .await
+        .unwrap();
     let (_, e) = error_of(res).await;
     assert_eq!(e["message"], "Wrong username or password. Please try again.");
 }
@@ -40,7 +52,11 @@ async fn repeated_failures_are_throttled_with_429_and_retry_after() {
     let app = spawn_app().await;
     let c = app.client();
     for i in 0..5 {
-        assert_eq!(app.login(&c, "inspector", "wrong-password").await.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+        assert_eq!(
+            app.login(&c, "inspector", "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {i}"
+        );
     }
     let res = app.login(&c, "inspector", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
@@ -68,7 +84,10 @@ async fn the_session_cookie_is_http_only_and_lax_and_secure_behind_https() {
     let res = app.login(&app.client(), "office", PASSWORD).await;
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("xiaoan_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "plain http: no Secure flag, or the browser drops it");
 
     let tls = spawn_app_with(|c| c.public_url = Some("https://xiaoan.example.cn".into())).await;
@@ -91,7 +110,8 @@ async fn logout_ends_the_session() {
 async fn a_stolen_cookie_value_is_useless_after_logout() {
     let app = spawn_app().await;
     let res = app.login(&app.client(), "office", PASSWORD).await;
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie =
+        res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     let other = app.client();
     let me = other.get(app.url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
@@ -107,7 +127,11 @@ async fn sessions_end_at_their_absolute_and_idle_expiry() {
         ("idle", spawn_app_with(|c| c.session_idle = std::time::Duration::ZERO).await),
     ] {
         let c = app.client_as("office").await;
-        assert_eq!(app.get(&c, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "{name} expiry");
+        assert_eq!(
+            app.get(&c, "/api/v1/me").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{name} expiry"
+        );
     }
 }
 
@@ -116,18 +140,33 @@ async fn changing_the_password_ends_other_sessions_and_keeps_this_one() {
     let app = spawn_app().await;
     let phone = app.client_as("inspector").await;
     let desk = app.client_as("inspector").await;
-    let res = app.server_fn(&desk, "change_password", &[("current", PASSWORD), ("new", "new-pass-2026")]).await;
+    let res = app
+        .server_fn(&desk, "change_password", &[("current", PASSWORD), ("new", "new-pass-2026")])
+        .await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    assert_eq!(app.get(&phone, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "the other device is signed out");
-    assert_eq!(app.get(&desk, "/api/v1/me").await.status(), StatusCode::OK, "this device keeps working");
-    assert_eq!(app.login(&app.client(), "inspector", "new-pass-2026").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&phone, "/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the other device is signed out"
+    );
+    assert_eq!(
+        app.get(&desk, "/api/v1/me").await.status(),
+        StatusCode::OK,
+        "this device keeps working"
+    );
+    assert_eq!(
+        app.login(&app.client(), "inspector", "new-pass-2026").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_current_password_changes_nothing() {
     let app = spawn_app().await;
     let c = app.client_as("inspector").await;
-    let res = app.server_fn(&c, "change_password", &[("current", "not-it-at-all"), ("new", "new-pass-2026")]).await;
+    let res = app
+        .server_fn(&c, "change_password", &[("current", "not-it-at-all"), ("new", "new-pass-2026")])
+        .await;
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["kind"], "wrong_current_password");
     assert_eq!(app.login(&app.client(), "inspector", PASSWORD).await.status(), StatusCode::OK);
@@ -137,26 +176,57 @@ async fn a_wrong_current_password_changes_nothing() {
 async fn malformed_json_is_a_400_and_other_media_a_415_with_the_error_body() {
     let app = spawn_app().await;
     let c = app.client();
-    let res = c.post(app.url("/api/v1/session")).header("content-type", "application/json")
-        .body("{\"username\": \"office\", ").send().await.unwrap();
+    let res = c
+        .post(app.url("/api/v1/session"))
+        .header("content-type", "application/json")
+        .body("{\"username\": \"office\", ")
+        .send()
+        .await
+        .unwrap();
     let (s, e) = error_of(res).await;
     assert_eq!((s, e["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed")));
-    let res = c.post(app.url("/api/v1/session")).header("content-type", "text/plain").body("hi").send().await.unwrap();
+    let res = c
+        .post(app.url("/api/v1/session"))
+        .header("content-type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
     let (s, e) = error_of(res).await;
-    assert_eq!((s, e["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media")));
-    let res = c.post(app.url("/api/v1/session")).json(&serde_json::json!({"username": 5})).send().await.unwrap();
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media"))
+    );
+    let res = c
+        .post(app.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": 5}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "wrong shape");
 }
 
 #[tokio::test]
 async fn cross_site_writes_are_refused() {
     let app = spawn_app().await;
-    let res = app.client().post(app.url("/api/v1/session")).header("origin", "https://evil.example")
-        .json(&serde_json::json!({"username": "office", "password": PASSWORD})).send().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url("/api/v1/session"))
+        .header("origin", "https://evil.example")
+        .json(&serde_json::json!({"username": "office", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     let (s, e) = error_of(res).await;
     assert_eq!((s, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("cross_site")));
-    let res = app.client().post(app.url("/fn/login")).header("origin", "https://evil.example")
-        .form(&[("username", "office"), ("password", PASSWORD)]).send().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url("/fn/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("username", "office"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "the login form too");
 }
 
@@ -164,17 +234,33 @@ async fn cross_site_writes_are_refused() {
 async fn the_login_form_works_without_javascript() {
     let app = spawn_app().await;
     let c = app.client();
-    let res = c.post(app.url("/fn/login")).header("accept", "text/html").header("referer", app.url("/login"))
-        .form(&[("username", "principal"), ("password", PASSWORD)]).send().await.unwrap();
+    let res = c
+        .post(app.url("/fn/login"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&[("username", "principal"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(res.headers()["location"], "/");
     let home = app.get(&c, "/").await.text().await.unwrap();
     assert!(home.contains("赵丽华"), "the home page greets the principal");
 
-    let res = app.client().post(app.url("/fn/login")).header("accept", "text/html").header("referer", app.url("/login"))
-        .form(&[("username", "principal"), ("password", "wrong-password")]).send().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url("/fn/login"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&[("username", "principal"), ("password", "wrong-password")])
+        .send()
+        .await
+        .unwrap();
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("/login") && location.contains("__err="), "back to the form with the error: {location}");
+    assert!(
+        location.contains("/login") && location.contains("__err="),
+        "back to the form with the error: {location}"
+    );
 }
 
 #[tokio::test]
@@ -201,7 +287,13 @@ async fn the_openapi_document_describes_the_api() {
     let app = spawn_app().await;
     let doc: Value = app.get(&app.client(), "/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/session", "/api/v1/me", "/api/v1/schools", "/api/v1/schools/{id}", "/api/v1/health"] {
+    for path in [
+        "/api/v1/session",
+        "/api/v1/me",
+        "/api/v1/schools",
+        "/api/v1/schools/{id}",
+        "/api/v1/health",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
 }

@@ -1,0 +1,43 @@
+// Shared set-up for browser tests: Debian's chromium driven by playwright-core at a phone size.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BASE = process.env.XIAOAN_E2E_URL ?? 'http://127.0.0.1:3000';
+export const PASSWORD = 'demo1234';
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/// A phone: 390×844 at 3× with touch, like a common mid-range Android or iPhone.
+export async function phone(browser, { javaScriptEnabled = true } = {}) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
+    locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled,
+  });
+}
+
+/// Waits until the page has hydrated (the wasm app marks <body data-hydrated>).
+export async function hydrated(page) {
+  await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
+}
+
+export async function login(page, username, password = PASSWORD, { js = true } = {}) {
+  await page.goto(`${BASE}/login`);
+  if (js) await hydrated(page);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/fn/')), page.click('button[type=submit]')]);
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

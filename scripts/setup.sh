@@ -1,0 +1,64 @@
+# Installs what a fresh machine lacks, skipping what is already there at the right version.
+# Sourced by scripts/serve and scripts/test.
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.10
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+say() { printf '\033[1;34m==> %s\033[0m\n' "$*"; }
+
+# The wasm-bindgen command must be exactly the version of the crate in Cargo.lock.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup_rust() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+  local wb
+  wb="$(wasm_bindgen_version)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$\| $wb "; then
+    say "installing wasm-bindgen-cli $wb (a few minutes, once)"
+    # Not --locked: one locked dependency is missing from the registry.
+    cargo install wasm-bindgen-cli --version "$wb" --force
+  fi
+}
+
+setup_node() {
+  if ! command -v npm >/dev/null; then
+    say "installing Node.js and npm"
+    apt_install nodejs npm
+  fi
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package.json -nt node_modules ]; then
+    say "installing npm packages (binaryen's wasm-opt, playwright-core)"
+    npm install --no-audit --no-fund
+    touch node_modules
+  fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" = 0 ]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+setup_browser() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} (Debian packages) for browser tests"
+    apt_install "${missing[@]}"
+  fi
+}
