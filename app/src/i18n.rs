@@ -115,8 +115,7 @@ messages! {
     NewUser => "新建用户", "New user";
     DisplayName => "姓名", "Name";
     Role => "角色", "Role";
-    School => "所属学校", "School";
-    SchoolForPrincipal => "校长需选择所属学校", "A principal needs a school";
+    SchoolForPrincipal => "所属学校（仅校长账号需要）", "School (principals only)";
     InitialPassword => "初始密码（至少8位）", "Initial password (8 or more characters)";
     Disable => "停用", "Disable";
     Enable => "启用", "Enable";

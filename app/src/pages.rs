@@ -275,10 +275,19 @@ fn UsersContent() -> impl IntoView {
         |_| api::list_users(),
     );
     let schools = Resource::new(|| (), |_| api::list_schools(String::new()));
+    // A created account leaves an empty form behind, ready for the next one.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move || {
+        if create.value().with(|v| matches!(v, Some(Ok(_))))
+            && let Some(f) = form.get()
+        {
+            f.reset();
+        }
+    });
     view! {
         <details class="card" open=move || create.value().with(|v| matches!(v, Some(Err(_))))>
             <summary>{t(Msg::NewUser)}</summary>
-            <ActionForm action=create attr:class="stack">
+            <ActionForm action=create node_ref=form attr:class="stack">
                 <label><span>{t(Msg::Username)}</span>
                     <input name="form[username]" required autocapitalize="none" autocomplete="off"/></label>
                 <label><span>{t(Msg::DisplayName)}</span>
@@ -287,7 +296,7 @@ fn UsersContent() -> impl IntoView {
                     <select name="form[role]">
                         {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{t(role_label(r))}</option> }).collect_view()}
                     </select></label>
-                <label><span>{t(Msg::School)}" ("{t(Msg::SchoolForPrincipal)}")"</span>
+                <label><span>{t(Msg::SchoolForPrincipal)}</span>
                     <select name="form[school_id]">
                         <option value="">"—"</option>
                         <Suspense>
