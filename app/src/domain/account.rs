@@ -122,14 +122,19 @@ impl fmt::Debug for Password {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisplayName(String);
 
+/// A name trimmed of surrounding space, not empty, at most `max` characters.
+pub(crate) fn bounded_name(raw: &str, max: usize) -> Result<String, InputProblem> {
+    let s = raw.trim();
+    match s.chars().count() {
+        0 => Err(InputProblem::NameEmpty),
+        n if n <= max => Ok(s.to_owned()),
+        _ => Err(InputProblem::NameTooLong),
+    }
+}
+
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<DisplayName, InputProblem> {
-        let s = raw.trim();
-        match s.chars().count() {
-            0 => Err(InputProblem::NameEmpty),
-            1..=40 => Ok(DisplayName(s.to_owned())),
-            _ => Err(InputProblem::NameTooLong),
-        }
+        bounded_name(raw, 40).map(DisplayName)
     }
 
     pub fn as_str(&self) -> &str {

@@ -73,18 +73,13 @@ impl SchoolType {
     }
 }
 
-/// A school's name: 2–60 characters after trimming.
+/// A school's name: 1–60 characters after trimming.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolName(String);
 
 impl SchoolName {
     pub fn parse(raw: &str) -> Result<SchoolName, InputProblem> {
-        let s = raw.trim();
-        match s.chars().count() {
-            0 => Err(InputProblem::NameEmpty),
-            1..=60 => Ok(SchoolName(s.to_owned())),
-            _ => Err(InputProblem::NameTooLong),
-        }
+        super::account::bounded_name(raw, 60).map(SchoolName)
     }
 
     pub fn as_str(&self) -> &str {
