@@ -7,6 +7,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
+# Where cargo puts builds (CARGO_TARGET_DIR or ./target).
+target_dir() {
+  cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
+}
+
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*"; }
 
 # The wasm-bindgen command must be exactly the version of the crate in Cargo.lock.
