@@ -1,0 +1,110 @@
+//! Where photo bytes live, behind one small trait: the local disk by default (an S3-compatible
+//! store can implement the same trait). Keys are content addresses, so a stored object never
+//! changes; a write becomes visible only whole (temporary file, fsync, rename).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The three copies kept of every photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The uploaded bytes, unchanged: the evidence.
+    Original,
+    /// Long edge 1600, upright, caption band, no metadata.
+    Display,
+    /// Long edge 320, no metadata.
+    Thumb,
+}
+
+impl Variant {
+    pub fn parse(s: &str) -> Option<Variant> {
+        match s {
+            "original" => Some(Variant::Original),
+            "display" => Some(Variant::Display),
+            "thumb" => Some(Variant::Thumb),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variant::Original => "original",
+            Variant::Display => "display",
+            Variant::Thumb => "thumb",
+        }
+    }
+}
+
+#[async_trait::async_trait]
+pub trait PhotoStore: Send + Sync + 'static {
+    /// Stores `bytes` under the photo's hash and variant; durable when this returns.
+    async fn put(&self, sha256: &str, variant: Variant, bytes: &[u8]) -> io::Result<()>;
+    async fn get(&self, sha256: &str, variant: Variant) -> io::Result<Option<Vec<u8>>>;
+}
+
+/// Photos under `<data dir>/photos/ab/abcdef…-variant`.
+pub struct LocalDisk {
+    root: PathBuf,
+}
+
+impl LocalDisk {
+    pub fn new(root: impl Into<PathBuf>) -> LocalDisk {
+        LocalDisk { root: root.into() }
+    }
+
+    fn path(&self, sha256: &str, variant: Variant) -> PathBuf {
+        let shard = sha256.get(..2).unwrap_or("00");
+        self.root.join(shard).join(format!("{sha256}-{}", variant.as_str()))
+    }
+}
+
+fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().ok_or_else(|| io::Error::other("a photo path has a folder"))?;
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself is durable only once the folder is synced.
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[async_trait::async_trait]
+impl PhotoStore for LocalDisk {
+    async fn put(&self, sha256: &str, variant: Variant, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path(sha256, variant);
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || write_durably(&path, &bytes))
+            .await
+            .map_err(io::Error::other)?
+    }
+
+    async fn get(&self, sha256: &str, variant: Variant) -> io::Result<Option<Vec<u8>>> {
+        match tokio::fs::read(self.path(sha256, variant)).await {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stored_photo_reads_back_and_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalDisk::new(dir.path());
+        let sha = "ab".repeat(32);
+        store.put(&sha, Variant::Display, b"jpeg bytes").await.unwrap();
+        assert_eq!(
+            store.get(&sha, Variant::Display).await.unwrap().as_deref(),
+            Some(&b"jpeg bytes"[..])
+        );
+        assert_eq!(store.get(&sha, Variant::Thumb).await.unwrap(), None);
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("ab")).unwrap().collect();
+        assert_eq!(files.len(), 1, "only the finished file is visible");
+    }
+}
