@@ -36,6 +36,14 @@ pub enum AppError {
     TooLarge,
     #[error("unsupported media type")]
     UnsupportedMedia,
+    #[error("uploaded bytes do not match their hash")]
+    HashMismatch,
+    #[error("HEIC photo")]
+    HeicPhoto,
+    #[error("photo has too many pixels")]
+    PhotoTooManyPixels,
+    #[error("photo cannot be read")]
+    PhotoUnreadable,
     #[error("too many attempts; retry after {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
     #[error("service unavailable")]
@@ -50,14 +58,16 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Malformed | AppError::Invalid(_) => 400,
+            AppError::Malformed | AppError::Invalid(_) | AppError::HashMismatch => 400,
             AppError::NotLoggedIn | AppError::BadCredentials | AppError::AccountDisabled => 401,
             AppError::Forbidden | AppError::CrossSite => 403,
             AppError::NotFound => 404,
             AppError::UsernameTaken | AppError::Conflict => 409,
             AppError::TooLarge => 413,
-            AppError::UnsupportedMedia => 415,
-            AppError::WrongCurrentPassword => 422,
+            AppError::UnsupportedMedia | AppError::HeicPhoto => 415,
+            AppError::WrongCurrentPassword
+            | AppError::PhotoTooManyPixels
+            | AppError::PhotoUnreadable => 422,
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
             AppError::Unavailable | AppError::Network => 503,
@@ -80,6 +90,10 @@ impl AppError {
             AppError::Conflict => "conflict",
             AppError::TooLarge => "too_large",
             AppError::UnsupportedMedia => "unsupported_media",
+            AppError::HashMismatch => "hash_mismatch",
+            AppError::HeicPhoto => "heic_photo",
+            AppError::PhotoTooManyPixels => "too_many_pixels",
+            AppError::PhotoUnreadable => "photo_unreadable",
             AppError::Throttled { .. } => "throttled",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -103,6 +117,10 @@ impl AppError {
             AppError::Conflict => Msg::ErrConflict,
             AppError::TooLarge => Msg::ErrTooLarge,
             AppError::UnsupportedMedia => Msg::ErrUnsupportedMedia,
+            AppError::HashMismatch => Msg::ErrHashMismatch,
+            AppError::HeicPhoto => Msg::ErrHeicPhoto,
+            AppError::PhotoTooManyPixels => Msg::ErrPhotoTooManyPixels,
+            AppError::PhotoUnreadable => Msg::ErrPhotoUnreadable,
             AppError::Throttled { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 return Msg::ErrThrottled.text(lang).replace("{n}", &minutes.to_string());

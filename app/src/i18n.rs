@@ -174,7 +174,11 @@ messages! {
     ErrUsernameTaken => "用户名已被使用，请换一个。", "That username is taken. Choose another.";
     ErrConflict => "数据已被他人修改，请刷新后再试。", "Someone else changed this. Reload and try again.";
     ErrTooLarge => "内容太大，无法上传。", "Too large to upload.";
-    ErrUnsupportedMedia => "不支持的文件类型。", "This file type is not supported.";
+    ErrUnsupportedMedia => "不支持这种文件。照片只能是 JPEG、PNG 或 WebP 格式。", "This file is not supported. Photos must be JPEG, PNG or WebP.";
+    ErrHashMismatch => "照片没有完整上传（内容与校验值不符），没有保存。请重新上传。", "The photo did not arrive whole (it does not match its checksum) and was not saved. Upload it again.";
+    ErrHeicPhoto => "这是 HEIC 格式的照片（苹果手机默认格式），暂不支持。请在“设置 › 相机 › 格式”中选择“兼容性最佳”，或在本系统中直接拍照。", "This is a HEIC photo (the iPhone default), which is not supported. Choose Settings › Camera › Formats › Most Compatible, or take the photo in this app.";
+    ErrPhotoTooManyPixels => "照片像素太多，无法处理。请上传手机相机拍的普通照片。", "The photo has too many pixels to process. Upload an ordinary photo from a phone camera.";
+    ErrPhotoUnreadable => "照片文件已损坏，无法读取。请重新拍摄。", "The photo file is damaged and cannot be read. Take it again.";
     ErrThrottled => "尝试次数过多，请{n}分钟后再试。", "Too many attempts. Try again in {n} minutes.";
     ErrUnavailable => "服务暂时不可用，请稍后再试。", "The service is unavailable. Try again shortly.";
     ErrInternal => "服务器出错了，操作没有完成。请稍后再试；如果一直出现，请联系管理员。", "Something went wrong on the server; nothing was changed. Try again later, and tell the administrator if it persists.";

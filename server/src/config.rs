@@ -24,6 +24,8 @@ pub struct Config {
     pub login_window: Duration,
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_address: i64,
+    /// Largest photo upload accepted, in bytes.
+    pub max_photo_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +86,7 @@ impl Config {
             login_window: Duration::from_secs(60 * parse("XIAOAN_LOGIN_WINDOW_MINUTES", 15)?),
             login_max_failures_per_account: parse("XIAOAN_LOGIN_MAX_FAILURES", 5)?,
             login_max_failures_per_address: parse("XIAOAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)?,
+            max_photo_bytes: parse::<usize>("XIAOAN_MAX_PHOTO_MIB", 15)? * 1024 * 1024,
         })
     }
 

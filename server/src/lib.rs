@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod photo;
 pub mod service;
 pub mod state;
 pub mod storage;
@@ -33,6 +34,7 @@ use tokio::net::TcpListener;
 /// Connects to the database (migrating it) and prepares the shared state.
 pub async fn prepare(config: Config) -> Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
+    let data_dir = config.data_dir.clone();
     let db = Db::connect(&config.database_url).await?;
     let leptos = LeptosOptions::builder()
         .output_name("xiaoan")
@@ -47,6 +49,9 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         leptos,
         hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
         dummy_hash: Arc::new(String::new()),
+        photos: Arc::new(photo::store::LocalDisk::new(data_dir.join("photos"))),
+        photo_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
+        font: Arc::new(photo::pipeline::FontData::load_default()),
     };
     let random =
         app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
@@ -73,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context, move || app::shell(shell_opts.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(DefaultBodyLimit::max(256 * 1024))
+        .merge(api::photo_router(state.config.max_photo_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), http::refuse_cross_site))
         .layer(middleware::from_fn(http::localise_errors))
         .layer(middleware::from_fn(http::security_headers))

@@ -1,6 +1,8 @@
 //! What every request handler shares.
 
 use crate::config::Config;
+use crate::photo::pipeline::FontData;
+use crate::photo::store::PhotoStore;
 use crate::storage::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -17,6 +19,11 @@ pub struct AppState {
     /// A real argon2 hash of a random password: unknown usernames are checked against it so that
     /// they take as long as known ones.
     pub dummy_hash: Arc<String>,
+    pub photos: Arc<dyn PhotoStore>,
+    /// Bounds how many photos are decoded at once (one per core): memory stays predictable.
+    pub photo_slots: Arc<Semaphore>,
+    /// The CJK font for caption bands, when the machine has one.
+    pub font: Arc<Option<FontData>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -26,7 +26,17 @@ use utoipa::{OpenApi, ToSchema};
         version = "1",
         description = "School-safety inspection: sessions, schools, health."
     ),
-    paths(login, logout, me, list_schools, get_school, health, openapi_json),
+    paths(
+        login,
+        logout,
+        me,
+        list_schools,
+        get_school,
+        health,
+        openapi_json,
+        upload_photo,
+        get_photo
+    ),
     components(schemas(
         LoginRequest,
         Me,
@@ -157,4 +167,119 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, Error> {
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3 document")))]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct PhotoUploadQuery {
+    /// The school the photo is evidence for; its name goes into the caption band.
+    school: Option<i64>,
+}
+
+/// Photo routes, with their own body limit (photos are far larger than JSON bodies).
+pub fn photo_router(max_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/photos/{sha256}", axum::routing::put(upload_photo))
+        .route("/api/v1/photos/{sha256}/{variant}", get(get_photo))
+        .layer(axum::extract::DefaultBodyLimit::max(max_bytes))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PhotoInfo {
+    sha256: String,
+    width: i32,
+    height: i32,
+    bytes: i64,
+    display_bytes: i32,
+    thumb_bytes: i32,
+    /// EXIF time as the phone wrote it (local wall time).
+    taken_at: Option<chrono::NaiveDateTime>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    received_at: chrono::DateTime<chrono::Utc>,
+    /// The phone's clock was more than 10 minutes off the server's at upload.
+    clock_skewed: bool,
+}
+
+impl From<crate::storage::photos::PhotoRow> for PhotoInfo {
+    fn from(r: crate::storage::photos::PhotoRow) -> Self {
+        PhotoInfo {
+            sha256: r.sha256,
+            width: r.width,
+            height: r.height,
+            bytes: r.bytes,
+            display_bytes: r.display_bytes,
+            thumb_bytes: r.thumb_bytes,
+            taken_at: r.taken_at,
+            latitude: r.latitude,
+            longitude: r.longitude,
+            received_at: r.received_at,
+            clock_skewed: r.clock_skewed,
+        }
+    }
+}
+
+/// Upload a photo addressed by the SHA-256 of its bytes (JPEG, PNG or WebP). 201 when new, 200
+/// when these exact bytes are already stored (a retry is harmless). The phone may send its clock
+/// in `X-Device-Time` (RFC 3339).
+#[utoipa::path(put, path = "/api/v1/photos/{sha256}", tag = "photos",
+    params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the body"), PhotoUploadQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = PhotoInfo), (status = 200, body = PhotoInfo), (status = 400, body = ErrorResponse),
+              (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 413, body = ErrorResponse),
+              (status = 415, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn upload_photo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+    Query(q): Query<PhotoUploadQuery>,
+    headers: axum::http::HeaderMap,
+    body: Result<bytes::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, Error> {
+    let body = body.map_err(|_| AppError::TooLarge)?;
+    let device_time = headers
+        .get("x-device-time")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    let up = crate::service::photos::Upload {
+        sha256: &sha256,
+        bytes: &body,
+        school_id: q.school,
+        device_time,
+    };
+    let (created, row) = crate::service::photos::upload(&state, &caller, up).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(PhotoInfo::from(row))).into_response())
+}
+
+/// One copy of a photo: `original` (the uploaded bytes), `display` (1600 px, caption) or `thumb`
+/// (320 px). 404 for anyone who may not see it.
+#[utoipa::path(get, path = "/api/v1/photos/{sha256}/{variant}", tag = "photos",
+    params(("sha256" = String, Path), ("variant" = String, Path, description = "original, display or thumb")),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_photo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((sha256, variant)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let variant = crate::photo::store::Variant::parse(&variant).ok_or(AppError::NotFound)?;
+    let (bytes, mime) = crate::service::photos::fetch(&state, &caller, &sha256, variant).await?;
+    let ext = if mime == "image/jpeg" { "jpg" } else { mime.trim_start_matches("image/") };
+    let disposition = format!(
+        "inline; filename=\"{}-{}.{ext}\"",
+        &sha256[..12.min(sha256.len())],
+        variant.as_str()
+    );
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    // Addressed by content: a copy never changes. Private: only this user may see it.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }

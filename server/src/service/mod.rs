@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod home;
+pub mod photos;
 pub mod schools;
 pub mod scope;

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod campaigns;
 pub mod orgs;
+pub mod photos;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

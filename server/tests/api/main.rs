@@ -4,5 +4,6 @@
 mod admin;
 mod cli;
 mod helpers;
+mod photos;
 mod schools;
 mod session;
