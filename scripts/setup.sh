@@ -61,7 +61,7 @@ apt_install() {
 setup_browser() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]} (Debian packages) for browser tests"
     apt_install "${missing[@]}"
