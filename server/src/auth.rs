@@ -96,6 +96,13 @@ impl Caller {
     }
 }
 
+/// A configured duration as a calendar span, capped at a century so that adding it to a time
+/// can never overflow, whatever the environment says.
+fn span(d: std::time::Duration) -> chrono::Duration {
+    let century = chrono::Duration::days(36_500);
+    chrono::Duration::from_std(d).map_or(century, |d| d.min(century))
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -121,8 +128,7 @@ pub async fn resolve(state: &AppState, meta: &RequestMeta) -> Result<Option<Call
     let hash = token_hash(token);
     let Some(s) = sessions::get(&state.db, &hash).await? else { return Ok(None) };
     let now = Utc::now();
-    let idle =
-        chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
+    let idle = span(state.config.session_idle);
     if now >= s.expires_at || now >= s.last_seen_at + idle {
         sessions::delete(&state.db, &hash).await?;
         return Ok(None);
@@ -169,8 +175,7 @@ async fn verify_password(state: &AppState, password: &str, hash: &str) -> Result
 
 /// Refuses with 429 while either key has too many recent failures.
 async fn check_throttle(state: &AppState, keys: &[(&str, i64)], now: DateTime<Utc>) -> Result<()> {
-    let window = chrono::Duration::from_std(state.config.login_window)
-        .unwrap_or(chrono::Duration::minutes(15));
+    let window = span(state.config.login_window);
     for (key, max) in keys {
         let (count, oldest) = throttle::failures_since(&state.db, key, now - window).await?;
         if count >= *max {
@@ -251,8 +256,7 @@ async fn open_session(
     now: DateTime<Utc>,
 ) -> Result<String> {
     let token = new_token();
-    let max =
-        chrono::Duration::from_std(state.config.session_max).unwrap_or(chrono::Duration::days(30));
+    let max = span(state.config.session_max);
     let new = sessions::NewSession {
         token_hash: &token_hash(&token),
         user_id,
@@ -300,10 +304,8 @@ pub async fn change_password(
 /// Drops expired sessions and old login failures; run now and then.
 pub async fn purge(state: &AppState) -> Result<()> {
     let now = Utc::now();
-    let idle =
-        chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::days(7));
-    let window = chrono::Duration::from_std(state.config.login_window)
-        .unwrap_or(chrono::Duration::minutes(15));
+    let idle = span(state.config.session_idle);
+    let window = span(state.config.login_window);
     sessions::purge_expired(&state.db, now, now - idle).await?;
     throttle::purge_before(&state.db, now - window).await?;
     Ok(())
