@@ -50,6 +50,19 @@ pub enum Format {
 }
 
 impl Format {
+    /// The name stored in the database (`photos.format`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::WebP => "webp",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Format> {
+        [Format::Jpeg, Format::Png, Format::WebP].into_iter().find(|f| f.name() == s)
+    }
+
     /// The media type of this format.
     pub fn mime(self) -> &'static str {
         match self {

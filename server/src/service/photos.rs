@@ -85,7 +85,7 @@ pub async fn upload(state: &AppState, caller: &Caller, up: Upload<'_>) -> Result
         sha256: up.sha256.to_owned(),
         uploader_id: caller.id(),
         school_id: school.map(|s| s.id),
-        format: format!("{format:?}").to_lowercase(),
+        format: format.name().to_owned(),
         bytes: up.bytes.len() as i64,
         width: processed.meta.width as i32,
         height: processed.meta.height as i32,
@@ -123,10 +123,12 @@ pub async fn fetch(
         Some(r) if may_view(caller, &r) => r,
         _ => return Err(AppError::NotFound.into()),
     };
-    let mime = match (variant, row.format.as_str()) {
-        (Variant::Original, "png") => "image/png",
-        (Variant::Original, "webp") => "image/webp",
-        _ => "image/jpeg",
+    // Display and thumbnail copies are always JPEG; the original keeps its uploaded format.
+    let mime = match variant {
+        Variant::Original => {
+            pipeline::Format::from_name(&row.format).map_or("image/jpeg", pipeline::Format::mime)
+        }
+        Variant::Display | Variant::Thumb => pipeline::Format::Jpeg.mime(),
     };
     let bytes = state.photos.get(sha256, variant).await?.ok_or(AppError::NotFound)?;
     Ok((bytes, mime))
