@@ -2,6 +2,7 @@
 //! the user's language. Internal causes stay on the server.
 
 use crate::domain::account::InputProblem;
+use crate::domain::rule::Rule;
 use crate::i18n::{Lang, Msg};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -14,6 +15,8 @@ pub enum AppError {
     Malformed,
     #[error("invalid input: {0:?}")]
     Invalid(InputProblem),
+    #[error("rule broken: {0:?}")]
+    Rule(Rule),
     #[error("not logged in")]
     NotLoggedIn,
     #[error("wrong username or password")]
@@ -66,6 +69,7 @@ impl AppError {
             AppError::TooLarge => 413,
             AppError::UnsupportedMedia | AppError::HeicPhoto => 415,
             AppError::WrongCurrentPassword
+            | AppError::Rule(_)
             | AppError::PhotoTooManyPixels
             | AppError::PhotoUnreadable => 422,
             AppError::Throttled { .. } => 429,
@@ -79,6 +83,7 @@ impl AppError {
         match self {
             AppError::Malformed => "malformed",
             AppError::Invalid(_) => "invalid",
+            AppError::Rule(r) => r.code(),
             AppError::NotLoggedIn => "not_logged_in",
             AppError::BadCredentials => "bad_credentials",
             AppError::AccountDisabled => "account_disabled",
@@ -106,6 +111,7 @@ impl AppError {
         let m = match self {
             AppError::Malformed => Msg::ErrMalformed,
             AppError::Invalid(p) => problem_msg(*p),
+            AppError::Rule(r) => return rule_message(r, lang),
             AppError::NotLoggedIn => Msg::ErrNotLoggedIn,
             AppError::BadCredentials => Msg::ErrBadCredentials,
             AppError::AccountDisabled => Msg::ErrAccountDisabled,
@@ -144,6 +150,35 @@ fn problem_msg(p: InputProblem) -> Msg {
         InputProblem::UnknownSchoolType => Msg::ProblemUnknownSchoolType,
         InputProblem::SchoolRequired => Msg::ProblemSchoolRequired,
         InputProblem::CoordinatesOutOfRange => Msg::ProblemCoordinates,
+        InputProblem::ItemCodeShape => Msg::ProblemItemCode,
+        InputProblem::ItemTextEmpty => Msg::ProblemItemTextEmpty,
+        InputProblem::DuplicateCode => Msg::ProblemDuplicateCode,
+        InputProblem::UnknownLevel => Msg::ProblemUnknownLevel,
+    }
+}
+
+fn rule_message(r: &Rule, lang: Lang) -> String {
+    let (m, n) = match r {
+        Rule::UnknownItem { .. } => (Msg::RuleUnknownItem, None),
+        Rule::OtherTemplateVersion { .. } => (Msg::RuleOtherTemplateVersion, None),
+        Rule::Unanswered { count } => (Msg::RuleUnanswered, Some(count.to_string())),
+        Rule::HazardMissing { .. } => (Msg::RuleHazardMissing, None),
+        Rule::PhotoRequired { .. } => (Msg::RulePhotoRequired, None),
+        Rule::UnknownPhoto { .. } => (Msg::RuleUnknownPhoto, None),
+        Rule::AlreadySubmitted => (Msg::RuleAlreadySubmitted, None),
+        Rule::TemplateNotPublished => (Msg::RuleTemplateNotPublished, None),
+        Rule::DeadlineBeforeFound => (Msg::RuleDeadlineBeforeFound, None),
+    };
+    let text = m.text(lang);
+    match n {
+        Some(n) => text.replace("{n}", &n),
+        None => text.to_owned(),
+    }
+}
+
+impl From<Rule> for AppError {
+    fn from(r: Rule) -> Self {
+        AppError::Rule(r)
     }
 }
 

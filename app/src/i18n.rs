@@ -193,6 +193,20 @@ messages! {
     ProblemUnknownSchoolType => "请选择学校类型。", "Choose the type of school.";
     ProblemSchoolRequired => "校长账号需要选择所属学校。", "A principal's account needs a school.";
     ProblemCoordinates => "经纬度需同时填写，且在有效范围内。", "Give both latitude and longitude, within range.";
+    ProblemItemCode => "编号只能用字母、数字、- 或 _，最多16位。", "A code is up to 16 letters, digits, - or _.";
+    ProblemItemTextEmpty => "检查事项、具体内容和检查标准都要填写。", "Fill in the item, what to check and the standard.";
+    ProblemDuplicateCode => "编号重复了，每个检查项的编号要不同。", "That code is already used; every item needs its own.";
+    ProblemUnknownLevel => "请选择隐患等级。", "Choose the hazard level.";
+
+    RuleUnknownItem => "检查表中没有这个检查项，请刷新后重试。", "That item is not in any checklist. Reload and try again.";
+    RuleOtherTemplateVersion => "这个检查项属于另一版检查表，与本次检查使用的版本不一致。请刷新后重试。", "That item belongs to another version of the checklist than this inspection uses. Reload and try again.";
+    RuleUnanswered => "还有{n}项没有检查，全部检查完才能提交。", "{n} items are not answered yet; answer every item before submitting.";
+    RuleHazardMissing => "不合格的检查项需要登记隐患。", "A failed item needs its hazard filled in.";
+    RulePhotoRequired => "这个检查项不合格时必须拍照留证。", "This item needs a photo when it fails.";
+    RuleUnknownPhoto => "照片还没有上传完成，请稍候，系统会自动重试。", "A photo has not finished uploading yet; it will be retried automatically.";
+    RuleAlreadySubmitted => "这次检查已经提交，不能再修改。", "This inspection was submitted and can no longer change.";
+    RuleTemplateNotPublished => "这份检查表还没有发布，不能用于检查。", "This checklist is not published and cannot be used yet.";
+    RuleDeadlineBeforeFound => "整改期限不能早于发现日期。", "The deadline cannot be before the day the hazard was found.";
 }
 
 #[cfg(test)]

@@ -24,6 +24,18 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl From<app::domain::Rule> for Error {
+    fn from(r: app::domain::Rule) -> Self {
+        Error::App(AppError::Rule(r))
+    }
+}
+
+impl From<app::domain::account::InputProblem> for Error {
+    fn from(p: app::domain::account::InputProblem) -> Self {
+        Error::App(AppError::Invalid(p))
+    }
+}
+
 impl Error {
     /// What the client may know. Logs the internal cause, once.
     pub fn into_app(self) -> AppError {

@@ -56,6 +56,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
     let random =
         app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
     state.dummy_hash = Arc::new(auth::hash_password(&state, &random).await?);
+    service::checklists::load_default(&state).await?;
     Ok(state)
 }
 

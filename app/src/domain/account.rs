@@ -54,6 +54,10 @@ pub enum InputProblem {
     UnknownSchoolType,
     SchoolRequired,
     CoordinatesOutOfRange,
+    ItemCodeShape,
+    ItemTextEmpty,
+    DuplicateCode,
+    UnknownLevel,
 }
 
 /// A login name: 3–32 characters of lower-case letters, digits, `_`, `.` and `-`.

@@ -2,8 +2,14 @@
 
 pub mod account;
 pub mod campaign;
+pub mod checklist;
+pub mod hazard;
+pub mod inspection;
 pub mod org;
+pub mod plan;
+pub mod rule;
 pub mod time;
 
 pub use account::{DisplayName, Me, Password, Role, UserSummary, Username};
 pub use org::{OrgKind, SchoolName, SchoolSummary, SchoolType};
+pub use rule::Rule;

@@ -51,3 +51,31 @@ impl FromRequestParts<AppState> for Caller {
         auth::require_caller(state, &meta).await
     }
 }
+
+/// A path parameter; one that does not parse names nothing, so it is a 404 like any unknown id.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(AppError::NotFound.into_api_response()),
+        }
+    }
+}
+
+/// Query parameters; malformed ones are a 400 in our error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(_) => Err(AppError::Malformed.into_api_response()),
+        }
+    }
+}

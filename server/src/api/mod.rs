@@ -2,6 +2,7 @@
 //! these handlers. Each handler: who is asking, parse, one service call, answer.
 
 mod extract;
+mod work;
 
 use crate::auth::{self, Caller, RequestMeta};
 use crate::error::{Error, IntoApiResponse};
@@ -24,7 +25,7 @@ use utoipa::{OpenApi, ToSchema};
     info(
         title = "校安巡查 API",
         version = "1",
-        description = "School-safety inspection: sessions, schools, health."
+        description = "School-safety inspection: sessions, schools, photos, checklists, plans, inspections."
     ),
     paths(
         login,
@@ -35,7 +36,23 @@ use utoipa::{OpenApi, ToSchema};
         health,
         openapi_json,
         upload_photo,
-        get_photo
+        get_photo,
+        work::list_checklists,
+        work::get_checklist,
+        work::edit_checklist,
+        work::put_item,
+        work::delete_item,
+        work::publish_checklist,
+        work::school_checklist,
+        work::list_plans,
+        work::get_plan,
+        work::put_plan,
+        work::suggestions,
+        work::draw,
+        work::list_inspections,
+        work::get_inspection,
+        work::put_inspection,
+        work::submit_inspection
     ),
     components(schemas(
         LoginRequest,
@@ -59,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/schools/{id}", get(get_school))
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
+        .merge(work::router())
         .fallback(|| async { AppError::NotFound.into_api_response() })
 }
 

@@ -2,7 +2,11 @@
 //! Handlers and server functions call these and nothing below them.
 
 pub mod accounts;
+pub mod checklists;
+pub mod hazards;
 pub mod home;
+pub mod inspections;
 pub mod photos;
+pub mod plans;
 pub mod schools;
 pub mod scope;

@@ -2,7 +2,7 @@
 //! runtime with bounded concurrency, durable storage before the database row, and serving to
 //! those who may see it.
 
-use super::schools;
+use super::{schools, scope};
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::photo::pipeline::{self, Caption, IngestError, Limits};
@@ -106,10 +106,28 @@ pub async fn upload(state: &AppState, caller: &Caller, up: Upload<'_>) -> Result
     Ok((created, row))
 }
 
-/// Who may see a photo: its uploader. (Records that reference photos — inspections, hazards —
-/// widen this to everyone who can see such a record, when they arrive.)
-fn may_view(caller: &Caller, row: &PhotoRow) -> bool {
-    row.uploader_id == caller.id()
+/// Who may see a photo: its uploader, and whoever can see a record that shows it (an inspection
+/// or a hazard). A photo of an unannounced visit is therefore hidden from the school until the
+/// inspection is submitted.
+async fn may_view(state: &AppState, caller: &Caller, row: &PhotoRow) -> Result<bool> {
+    if row.uploader_id == caller.id() {
+        return Ok(true);
+    }
+    for (kind, id) in storage::photos::references(&state.db, &row.sha256).await? {
+        let seen = match kind.as_str() {
+            "inspection" => storage::inspections::get(&state.db, &id)
+                .await?
+                .is_some_and(|i| scope::may_see_inspection(caller, &i)),
+            "hazard" => storage::hazards::school_path(&state.db, &id)
+                .await?
+                .is_some_and(|p| scope::may_see_hazard_at(caller, &p)),
+            _ => false,
+        };
+        if seen {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// One copy of a photo with its media type, or 404 for anyone who may not see it.
@@ -120,7 +138,7 @@ pub async fn fetch(
     variant: Variant,
 ) -> Result<(Vec<u8>, &'static str)> {
     let row = match storage::photos::get(&state.db, sha256).await? {
-        Some(r) if may_view(caller, &r) => r,
+        Some(r) if may_view(state, caller, &r).await? => r,
         _ => return Err(AppError::NotFound.into()),
     };
     // Display and thumbnail copies are always JPEG; the original keeps its uploaded format.

@@ -5,8 +5,12 @@
 
 pub mod audit;
 pub mod campaigns;
+pub mod checklists;
+pub mod hazards;
+pub mod inspections;
 pub mod orgs;
 pub mod photos;
+pub mod plans;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

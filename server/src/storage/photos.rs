@@ -43,3 +43,21 @@ pub async fn get(db: &Db, sha256: &str) -> Result<Option<PhotoRow>> {
          device_time, received_at, clock_skewed, display_bytes, thumb_bytes FROM photos WHERE sha256 = $1")
         .bind(sha256).fetch_optional(pool).await?))
 }
+
+/// The records that show a photo: (`inspection` | `hazard`, id).
+pub async fn references(db: &Db, sha256: &str) -> Result<Vec<(String, String)>> {
+    Ok(on_db!(db, pool => sqlx::query_as::<_, (String, String)>(
+        "SELECT record_kind, record_id FROM photo_refs WHERE sha256 = $1 LIMIT 50")
+        .bind(sha256).fetch_all(pool).await?))
+}
+
+/// Of these addresses, the ones that are stored and were uploaded by `uploader`.
+pub async fn owned_by(db: &Db, shas: &[String], uploader: i64) -> Result<Vec<String>> {
+    let mut found = Vec::with_capacity(shas.len());
+    for sha in shas {
+        if get(db, sha).await?.is_some_and(|r| r.uploader_id == uploader) {
+            found.push(sha.clone());
+        }
+    }
+    Ok(found)
+}

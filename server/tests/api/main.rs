@@ -4,6 +4,7 @@
 mod admin;
 mod cli;
 mod helpers;
+mod inspections;
 mod photos;
 mod schools;
 mod session;
