@@ -1,10 +1,15 @@
 //! Server functions the UI calls. Each is thin: find the backend and the request, call one
 //! backend method, shape the response. The backend (implemented by the server crate) does the work.
 
-use crate::domain::{Me, SchoolSummary, UserSummary};
+use crate::domain::checklist::{Checklist, ChecklistSummary};
+use crate::domain::hazard::DeadlinePolicy;
+use crate::domain::inspection::{Inspection, InspectionDraft, InspectionSummary, SubmitInspection};
+use crate::domain::plan::{Named, Plan, Suggestion};
+use crate::domain::{Me, SchoolSummary, SchoolType, UserSummary};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 /// The campaign card on every home screen.
@@ -46,6 +51,72 @@ pub struct SchoolForm {
     /// Empty or a decimal number; text, because an HTML form sends text.
     pub latitude: String,
     pub longitude: String,
+}
+
+/// Everything the inspection screen needs: the inspection, its templates, and the school.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InspectionPage {
+    pub inspection: Inspection,
+    pub checklists: Vec<Checklist>,
+    pub school_type: SchoolType,
+    /// The caller filed it and it is still a draft: the checklist can be walked.
+    pub editable: bool,
+    pub deadlines: DeadlinePolicy,
+    /// Today in China, for the default deadlines of new hazards.
+    pub today: NaiveDate,
+}
+
+/// A school one can start an inspection of, with the id the new inspection will take (made on
+/// the server when the list is shown, so a double tap opens one inspection, not two).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartTarget {
+    pub school: SchoolSummary,
+    pub draft_id: String,
+}
+
+/// One item as the template editor's form sends it (text, because a form sends text).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemForm {
+    pub template_id: i64,
+    pub area: String,
+    pub code: String,
+    pub title: String,
+    pub content: String,
+    pub standard: String,
+    pub level: String,
+    pub applies_to: String,
+    /// Checkbox: present ("on") when ticked.
+    #[serde(default)]
+    pub photo_required: Option<String>,
+    #[serde(default)]
+    pub direct_major: Option<String>,
+}
+
+/// The plans screen: plans, schools ranked by risk, and the bureau's inspectors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlansPage {
+    pub plans: Vec<Plan>,
+    pub suggestions: Vec<Suggestion>,
+    pub inspectors: Vec<Named>,
+    /// The id the next plan made on this screen takes, so a double submit makes one plan.
+    pub new_plan_id: String,
+    pub today: NaiveDate,
+}
+
+/// A new plan as its form sends it: the schools are picked by risk or drawn at random.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanForm {
+    /// Made when the form is rendered, so a double submit creates one plan.
+    pub id: String,
+    pub kind: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// `risk` (the highest-ranked schools) or `random` (双随机).
+    pub pick: String,
+    pub schools: String,
+    pub inspectors: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -102,6 +173,49 @@ pub mod backend {
             req: &Parts,
             form: SchoolForm,
         ) -> Result<SchoolSummary, AppError>;
+        async fn start_inspection(
+            &self,
+            req: &Parts,
+            id: uuid::Uuid,
+            school_id: i64,
+            kind: &str,
+        ) -> Result<(), AppError>;
+        async fn inspection_page(
+            &self,
+            req: &Parts,
+            id: uuid::Uuid,
+        ) -> Result<InspectionPage, AppError>;
+        async fn save_inspection(
+            &self,
+            req: &Parts,
+            id: uuid::Uuid,
+            draft: InspectionDraft,
+        ) -> Result<InspectionSummary, AppError>;
+        async fn submit_inspection(
+            &self,
+            req: &Parts,
+            id: uuid::Uuid,
+            body: SubmitInspection,
+        ) -> Result<Inspection, AppError>;
+        async fn list_inspections(&self, req: &Parts) -> Result<Vec<InspectionSummary>, AppError>;
+        async fn list_checklists(&self, req: &Parts) -> Result<Vec<ChecklistSummary>, AppError>;
+        async fn checklist(&self, req: &Parts, id: i64) -> Result<Checklist, AppError>;
+        async fn edit_checklist(
+            &self,
+            req: &Parts,
+            school_id: Option<i64>,
+        ) -> Result<i64, AppError>;
+        async fn save_item(&self, req: &Parts, form: ItemForm) -> Result<(), AppError>;
+        async fn delete_item(
+            &self,
+            req: &Parts,
+            template_id: i64,
+            code: &str,
+        ) -> Result<(), AppError>;
+        async fn publish_checklist(&self, req: &Parts, template_id: i64) -> Result<(), AppError>;
+        async fn plans_page(&self, req: &Parts) -> Result<PlansPage, AppError>;
+        async fn create_plan(&self, req: &Parts, form: PlanForm) -> Result<(), AppError>;
+        async fn cancel_plan(&self, req: &Parts, id: uuid::Uuid) -> Result<(), AppError>;
     }
 
     pub type SharedBackend = std::sync::Arc<dyn Backend>;
@@ -191,4 +305,117 @@ pub async fn list_schools(query: String) -> Result<Vec<SchoolSummary>, AppError>
 pub async fn save_school(form: SchoolForm) -> Result<SchoolSummary, AppError> {
     let (b, req) = backend::get()?;
     b.save_school(&req, form).await
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id(id: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)
+}
+
+/// The schools the caller can start an inspection of.
+#[server(prefix = "/fn", endpoint = "start_targets")]
+pub async fn start_targets(query: String) -> Result<Vec<StartTarget>, AppError> {
+    let (b, req) = backend::get()?;
+    let schools = b.list_schools(&req, &query).await?;
+    Ok(schools
+        .into_iter()
+        .map(|school| StartTarget { school, draft_id: uuid::Uuid::now_v7().to_string() })
+        .collect())
+}
+
+/// Starts an inspection (a plain form: works before the page is interactive) and opens it.
+#[server(prefix = "/fn", endpoint = "start_inspection")]
+pub async fn start_inspection(id: String, school_id: i64, kind: String) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    let id = parse_id(&id)?;
+    b.start_inspection(&req, id, school_id, &kind).await?;
+    leptos_axum::redirect(&format!("/inspections/{id}"));
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "inspection_page")]
+pub async fn load_inspection(id: String) -> Result<InspectionPage, AppError> {
+    let (b, req) = backend::get()?;
+    b.inspection_page(&req, parse_id(&id)?).await
+}
+
+#[server(prefix = "/fn", endpoint = "save_inspection", input = Json)]
+pub async fn save_inspection(
+    id: String,
+    draft: InspectionDraft,
+) -> Result<InspectionSummary, AppError> {
+    let (b, req) = backend::get()?;
+    b.save_inspection(&req, parse_id(&id)?, draft).await
+}
+
+#[server(prefix = "/fn", endpoint = "submit_inspection", input = Json)]
+pub async fn finish_inspection(id: String, body: SubmitInspection) -> Result<Inspection, AppError> {
+    let (b, req) = backend::get()?;
+    b.submit_inspection(&req, parse_id(&id)?, body).await
+}
+
+#[server(prefix = "/fn", endpoint = "inspections")]
+pub async fn list_inspections() -> Result<Vec<InspectionSummary>, AppError> {
+    let (b, req) = backend::get()?;
+    b.list_inspections(&req).await
+}
+
+#[server(prefix = "/fn", endpoint = "checklists")]
+pub async fn list_checklists() -> Result<Vec<ChecklistSummary>, AppError> {
+    let (b, req) = backend::get()?;
+    b.list_checklists(&req).await
+}
+
+#[server(prefix = "/fn", endpoint = "checklist")]
+pub async fn get_checklist(id: i64) -> Result<Checklist, AppError> {
+    let (b, req) = backend::get()?;
+    b.checklist(&req, id).await
+}
+
+/// Opens the draft of a template (the county's, or with `school_id` a school's own items).
+#[server(prefix = "/fn", endpoint = "edit_checklist")]
+pub async fn edit_checklist(school_id: Option<i64>) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    let id = b.edit_checklist(&req, school_id).await?;
+    leptos_axum::redirect(&format!("/checklists/{id}"));
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "save_item")]
+pub async fn save_item(form: ItemForm) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    let id = form.template_id;
+    b.save_item(&req, form).await?;
+    leptos_axum::redirect(&format!("/checklists/{id}"));
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "delete_item")]
+pub async fn delete_item(template_id: i64, code: String) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    b.delete_item(&req, template_id, &code).await
+}
+
+#[server(prefix = "/fn", endpoint = "publish_checklist")]
+pub async fn publish_checklist(template_id: i64) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    b.publish_checklist(&req, template_id).await
+}
+
+#[server(prefix = "/fn", endpoint = "plans")]
+pub async fn load_plans() -> Result<PlansPage, AppError> {
+    let (b, req) = backend::get()?;
+    b.plans_page(&req).await
+}
+
+#[server(prefix = "/fn", endpoint = "create_plan")]
+pub async fn create_plan(form: PlanForm) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    b.create_plan(&req, form).await
+}
+
+#[server(prefix = "/fn", endpoint = "cancel_plan")]
+pub async fn cancel_plan(id: String) -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    b.cancel_plan(&req, parse_id(&id)?).await
 }

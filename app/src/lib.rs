@@ -5,7 +5,10 @@ pub mod api;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+mod inspect;
 mod pages;
+mod photo;
+mod planning;
 mod ui;
 
 use i18n::{Lang, Msg};
@@ -54,6 +57,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/schools") view=pages::SchoolsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=pages::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/me") view=pages::AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/inspect") view=inspect::StartPage ssr=SsrMode::Async/>
+                <Route path=path!("/inspections/:id") view=inspect::InspectionView ssr=SsrMode::Async/>
+                <Route path=path!("/checklists") view=planning::ChecklistsPage ssr=SsrMode::Async/>
+                <Route path=path!("/checklists/:id") view=planning::ChecklistPage ssr=SsrMode::Async/>
+                <Route path=path!("/plans") view=planning::PlansPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -100,9 +100,10 @@ fn CampaignCard(campaign: Option<api::CampaignCard>) -> impl IntoView {
 fn RoleSections(role: Role, home: api::HomeData) -> impl IntoView {
     match role {
         Role::Inspector => view! {
+            <a class="button primary wide big" href="/inspect">{t(Msg::StartInspection)}</a>
             <section class="section">
                 <h2>{t(Msg::MyInspections)}</h2>
-                <Empty text=Msg::EmptyInspections link=("/schools", Msg::SeeSchools)/>
+                <crate::inspect::InspectionList/>
             </section>
         }
         .into_any(),
@@ -111,9 +112,18 @@ fn RoleSections(role: Role, home: api::HomeData) -> impl IntoView {
                 <h2>{t(Msg::MySchoolHazards)}</h2>
                 <Empty text=Msg::EmptySchoolHazards/>
             </section>
+            <section class="section">
+                <h2>{t(Msg::SchoolInspections)}</h2>
+                <crate::inspect::InspectionList/>
+            </section>
         }
         .into_any(),
         Role::Office => view! {
+            <section class="section">
+                <h2>{t(Msg::Inspections)}</h2>
+                <crate::inspect::InspectionList/>
+                <a class="button secondary" href="/schools">{t(Msg::SeeSchools)}</a>
+            </section>
             <section class="section">
                 <h2>{t(Msg::ClosureQueue)}</h2>
                 <Empty text=Msg::EmptyClosureQueue/>

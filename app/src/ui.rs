@@ -135,12 +135,24 @@ fn TabBar(role: Role) -> impl IntoView {
             ("/schools", Msg::TabSchools, "▦"),
             ("/me", Msg::TabMe, "●"),
         ],
-        Role::Office | Role::Inspector => &[
+        Role::Office => &[
             ("/", Msg::TabHome, "⌂"),
-            ("/schools", Msg::TabSchools, "▦"),
+            ("/plans", Msg::TabPlans, "▤"),
+            ("/checklists", Msg::TabChecklists, "☑"),
             ("/me", Msg::TabMe, "●"),
         ],
-        Role::Principal => &[("/", Msg::TabHome, "⌂"), ("/me", Msg::TabMe, "●")],
+        Role::Inspector => &[
+            ("/", Msg::TabHome, "⌂"),
+            ("/inspect", Msg::TabInspect, "✚"),
+            ("/plans", Msg::TabPlans, "▤"),
+            ("/me", Msg::TabMe, "●"),
+        ],
+        Role::Principal => &[
+            ("/", Msg::TabHome, "⌂"),
+            ("/inspect", Msg::TabSelfCheck, "✚"),
+            ("/checklists", Msg::TabChecklists, "☑"),
+            ("/me", Msg::TabMe, "●"),
+        ],
     };
     let loc = use_location();
     view! {

@@ -11,7 +11,7 @@ after(async () => { await browser?.close(); });
 const HOMES = [
   ['admin', ['用户管理', '学校管理']],
   ['office', ['待验收', '隐患台账', '统计报表']],
-  ['inspector', ['我的检查', '查看辖区学校']],
+  ['inspector', ['我的检查', '开始检查']],
   ['principal', ['本校隐患', '白榆县实验小学']],
 ];
 

@@ -26,6 +26,8 @@ pub struct Config {
     pub login_max_failures_per_address: i64,
     /// Largest photo upload accepted, in bytes.
     pub max_photo_bytes: usize,
+    /// Days a school gets to rectify a general / major hazard (the default deadline).
+    pub deadlines: app::domain::hazard::DeadlinePolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +89,10 @@ impl Config {
             login_max_failures_per_account: parse("XIAOAN_LOGIN_MAX_FAILURES", 5)?,
             login_max_failures_per_address: parse("XIAOAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)?,
             max_photo_bytes: parse::<usize>("XIAOAN_MAX_PHOTO_MIB", 15)? * 1024 * 1024,
+            deadlines: app::domain::hazard::DeadlinePolicy {
+                general_days: parse("XIAOAN_DEADLINE_GENERAL_DAYS", 15)?,
+                major_days: parse("XIAOAN_DEADLINE_MAJOR_DAYS", 30)?,
+            },
         })
     }
 

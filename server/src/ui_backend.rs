@@ -2,13 +2,16 @@
 
 use crate::auth::{self, Caller, RequestMeta};
 use crate::error::Result;
-use crate::service::{accounts, home, schools};
+use crate::service::{accounts, checklists, home, inspections, plans, schools};
 use crate::state::AppState;
 use app::api::backend::Backend;
-use app::api::{HomeData, NewUserForm, SchoolForm};
+use app::api::{HomeData, InspectionPage, ItemForm, NewUserForm, PlanForm, PlansPage, SchoolForm};
+use app::domain::checklist::{Checklist, ChecklistSummary};
+use app::domain::inspection::{Inspection, InspectionDraft, InspectionSummary, SubmitInspection};
 use app::domain::{Me, SchoolSummary, UserSummary};
 use app::error::AppError;
 use axum::http::request::Parts;
+use uuid::Uuid;
 
 pub struct UiBackend(pub AppState);
 
@@ -95,5 +98,94 @@ impl Backend for UiBackend {
 
     async fn save_school(&self, req: &Parts, form: SchoolForm) -> Result<SchoolSummary, AppError> {
         out(async { schools::save(&self.0, &self.caller(req).await?, form).await }.await)
+    }
+
+    async fn start_inspection(
+        &self,
+        req: &Parts,
+        id: Uuid,
+        school_id: i64,
+        kind: &str,
+    ) -> Result<(), AppError> {
+        out(async {
+            inspections::start(&self.0, &self.caller(req).await?, id, school_id, kind).await
+        }
+        .await)
+    }
+
+    async fn inspection_page(&self, req: &Parts, id: Uuid) -> Result<InspectionPage, AppError> {
+        out(async { inspections::page(&self.0, &self.caller(req).await?, id).await }.await)
+    }
+
+    async fn save_inspection(
+        &self,
+        req: &Parts,
+        id: Uuid,
+        draft: InspectionDraft,
+    ) -> Result<InspectionSummary, AppError> {
+        out(async {
+            inspections::put(&self.0, &self.caller(req).await?, id, draft)
+                .await
+                .map(|(_, i)| i.summary)
+        }
+        .await)
+    }
+
+    async fn submit_inspection(
+        &self,
+        req: &Parts,
+        id: Uuid,
+        body: SubmitInspection,
+    ) -> Result<Inspection, AppError> {
+        out(async { inspections::submit(&self.0, &self.caller(req).await?, id, body).await }.await)
+    }
+
+    async fn list_inspections(&self, req: &Parts) -> Result<Vec<InspectionSummary>, AppError> {
+        out(async { inspections::list(&self.0, &self.caller(req).await?, None).await }.await)
+    }
+
+    async fn list_checklists(&self, req: &Parts) -> Result<Vec<ChecklistSummary>, AppError> {
+        out(async { checklists::list(&self.0, &self.caller(req).await?).await }.await)
+    }
+
+    async fn checklist(&self, req: &Parts, id: i64) -> Result<Checklist, AppError> {
+        out(async { checklists::get(&self.0, &self.caller(req).await?, id).await }.await)
+    }
+
+    async fn edit_checklist(&self, req: &Parts, school_id: Option<i64>) -> Result<i64, AppError> {
+        out(async { checklists::edit(&self.0, &self.caller(req).await?, school_id).await }.await)
+    }
+
+    async fn save_item(&self, req: &Parts, form: ItemForm) -> Result<(), AppError> {
+        out(async {
+            checklists::save_item_form(&self.0, &self.caller(req).await?, form).await.map(|_| ())
+        }
+        .await)
+    }
+
+    async fn delete_item(&self, req: &Parts, template_id: i64, code: &str) -> Result<(), AppError> {
+        out(async {
+            checklists::delete_item(&self.0, &self.caller(req).await?, template_id, code).await
+        }
+        .await)
+    }
+
+    async fn publish_checklist(&self, req: &Parts, template_id: i64) -> Result<(), AppError> {
+        out(async {
+            checklists::publish(&self.0, &self.caller(req).await?, template_id).await.map(|_| ())
+        }
+        .await)
+    }
+
+    async fn plans_page(&self, req: &Parts) -> Result<PlansPage, AppError> {
+        out(async { plans::page(&self.0, &self.caller(req).await?).await }.await)
+    }
+
+    async fn create_plan(&self, req: &Parts, form: PlanForm) -> Result<(), AppError> {
+        out(async { plans::create_from_form(&self.0, &self.caller(req).await?, form).await }.await)
+    }
+
+    async fn cancel_plan(&self, req: &Parts, id: Uuid) -> Result<(), AppError> {
+        out(async { plans::cancel(&self.0, &self.caller(req).await?, id).await }.await)
     }
 }

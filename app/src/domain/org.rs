@@ -88,6 +88,15 @@ impl SchoolName {
 }
 
 /// Optional WGS-84 coordinates; both or neither.
+/// The great-circle distance between two points (latitude, longitude) in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) =
+        (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
 pub fn parse_coordinates(
     lat: Option<f64>,
     lng: Option<f64>,

@@ -1,6 +1,6 @@
 //! Time as the bureau reads it: China Standard Time (UTC+8, no daylight saving), dates written the Chinese way.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
 /// Asia/Shanghai has been UTC+8 all year since 1991, so a fixed offset is exact for this product.
 pub fn china() -> FixedOffset {
@@ -18,6 +18,12 @@ pub fn long_date(d: NaiveDate) -> String {
 }
 
 /// 11-28, for lists.
+/// "2026-11-28 09:41" in China time.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    let t = at.with_timezone(&china());
+    format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute())
+}
+
 pub fn short_date(d: NaiveDate) -> String {
     format!("{:02}-{:02}", d.month(), d.day())
 }

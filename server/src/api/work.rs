@@ -106,19 +106,12 @@ async fn put_item(
     ApiJson(mut b): ApiJson<ItemEdit>,
 ) -> Result<Json<Checklist>, Error> {
     b.item.code = code;
-    let title =
-        if b.section_title.trim().is_empty() { area_title(b.area) } else { b.section_title.trim() };
+    let title = if b.section_title.trim().is_empty() {
+        checklists::area_title(b.area)
+    } else {
+        b.section_title.trim()
+    };
     Ok(Json(checklists::put_item(&state, &caller, id, b.area, title, b.item).await?))
-}
-
-fn area_title(a: Area) -> &'static str {
-    match a {
-        Area::Responsibility => "安全责任落实",
-        Area::KeyDomains => "重点领域",
-        Area::FiveOnes => "“五个一”工程",
-        Area::Supervision => "督导检查",
-        Area::Emergency => "应急处置",
-    }
 }
 
 /// Removes one item from a draft.

@@ -226,6 +226,40 @@ pub async fn publish(state: &AppState, caller: &Caller, id: i64) -> Result<Check
     get(state, caller, id).await
 }
 
+/// Saves an item from the editor's form.
+pub async fn save_item_form(
+    state: &AppState,
+    caller: &Caller,
+    f: app::api::ItemForm,
+) -> Result<Checklist> {
+    use app::domain::checklist::AppliesTo;
+    use app::domain::hazard::HazardLevel;
+    let area = Area::parse(&f.area).ok_or(AppError::Malformed)?;
+    let item = ItemInput {
+        code: f.code,
+        title: f.title,
+        content: f.content,
+        standard: f.standard,
+        level: HazardLevel::parse(&f.level)
+            .ok_or(app::domain::account::InputProblem::UnknownLevel)?,
+        photo_required: f.photo_required.is_some(),
+        direct_major: f.direct_major.is_some(),
+        applies_to: AppliesTo::parse(&f.applies_to).unwrap_or_default(),
+    };
+    put_item(state, caller, f.template_id, area, area_title(area), item).await
+}
+
+/// The title of a section made for a new item of this area.
+pub fn area_title(a: Area) -> &'static str {
+    match a {
+        Area::Responsibility => "安全责任落实",
+        Area::KeyDomains => "重点领域",
+        Area::FiveOnes => "“五个一”工程",
+        Area::Supervision => "督导检查",
+        Area::Emergency => "应急处置",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,3 +326,51 @@ pub async fn templates_for(
     schools::get(state, caller, school_id).await?;
     checklists::current_for_school(state, school_id).await
 }
+
+/// Starts an empty draft of a school with the templates it uses now. Starting the same id again
+/// opens the same draft.
+pub async fn start(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    school_id: i64,
+    kind: &str,
+) -> Result<()> {
+    let kind = InspectionKind::parse(kind).ok_or(AppError::Malformed)?;
+    if let Some(existing) = storage::inspections::get(&state.db, &id.to_string()).await?
+        && existing.created_by == caller.id()
+    {
+        return Ok(());
+    }
+    let (template_id, extension_id) = templates_for(state, caller, school_id).await?;
+    let draft = InspectionDraft {
+        kind,
+        school_id,
+        template_id,
+        extension_id,
+        plan_id: None,
+        started_at: Some(Utc::now()),
+        note: String::new(),
+        answers: Vec::new(),
+    };
+    put(state, caller, id, draft).await.map(|_| ())
+}
+
+/// The inspection screen: the inspection, its templates, the school's type, whether the caller
+/// may still change it.
+pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::api::InspectionPage> {
+    let inspection = get(state, caller, id).await?;
+    let t = Templates::load(state, inspection.template_id, inspection.extension_id).await?;
+    let school = storage::orgs::get_school(&state.db, inspection.summary.school_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = visible(state, caller, id).await?;
+    Ok(app::api::InspectionPage {
+        editable: row.created_by == caller.id() && row.status == "draft",
+        school_type: SchoolType::parse(&school.school_type).unwrap_or(SchoolType::Primary),
+        checklists: std::iter::once(t.county).chain(t.extension).collect(),
+        inspection,
+        deadlines: state.config.deadlines,
+        today: china_date(Utc::now()),
+    })
+}

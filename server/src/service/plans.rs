@@ -199,3 +199,76 @@ pub async fn draw(
         inspector_ids: plan::draw(seed.wrapping_add(1), &inspector_ids, inspectors_n),
     })
 }
+
+/// A plan from the plans screen's form: the schools are the highest-ranked by risk, or drawn at
+/// random with the seed recorded; a random plan also draws its team.
+pub async fn create_from_form(
+    state: &AppState,
+    caller: &Caller,
+    f: app::api::PlanForm,
+) -> Result<()> {
+    sealed(caller)?;
+    let id = Uuid::parse_str(f.id.trim()).map_err(|_| AppError::Malformed)?;
+    let kind = InspectionKind::parse(&f.kind).ok_or(AppError::Malformed)?;
+    let date = |s: &str| {
+        s.trim()
+            .parse::<chrono::NaiveDate>()
+            .map_err(|_| AppError::Invalid(InputProblem::NameEmpty))
+    };
+    let (starts_on, ends_on) = (date(&f.starts_on)?, date(&f.ends_on)?);
+    let count = |s: &str| s.trim().parse::<usize>().map_err(|_| AppError::Malformed);
+    let (n_schools, n_inspectors) =
+        (count(&f.schools)?.clamp(1, 200), count(&f.inspectors)?.min(20));
+    let (school_ids, member_ids, seed) = if f.pick == "random" {
+        let d = draw(state, caller, None, n_schools, n_inspectors).await?;
+        (d.school_ids, d.inspector_ids, Some(d.seed))
+    } else {
+        let ranked = suggestions(state, caller).await?;
+        (ranked.iter().take(n_schools).map(|s| s.school_id).collect(), vec![caller.id()], None)
+    };
+    let input = PlanInput {
+        kind,
+        starts_on,
+        ends_on,
+        school_ids,
+        member_ids,
+        note: f.note,
+        draw_seed: seed,
+        cancelled: false,
+    };
+    put(state, caller, id, input).await.map(|_| ())
+}
+
+pub async fn cancel(state: &AppState, caller: &Caller, id: Uuid) -> Result<()> {
+    let p = get(state, caller, id).await?;
+    let input = PlanInput {
+        kind: p.kind,
+        starts_on: p.starts_on,
+        ends_on: p.ends_on,
+        school_ids: p.schools.iter().map(|s| s.id).collect(),
+        member_ids: p.members.iter().map(|m| m.id).collect(),
+        note: p.note,
+        draw_seed: p.draw_seed,
+        cancelled: true,
+    };
+    put(state, caller, id, input).await.map(|_| ())
+}
+
+/// The plans screen.
+pub async fn page(state: &AppState, caller: &Caller) -> Result<app::api::PlansPage> {
+    let plans = list(state, caller).await?;
+    let suggestions = suggestions(state, caller).await?;
+    let inspectors = storage::users::list_under(&state.db, &caller.user.org_path)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Inspector.as_str() && !u.disabled)
+        .map(|u| Named { id: u.id, name: u.display_name })
+        .collect();
+    Ok(app::api::PlansPage {
+        plans,
+        suggestions,
+        inspectors,
+        new_plan_id: Uuid::now_v7().to_string(),
+        today: app::domain::time::china_date(Utc::now()),
+    })
+}
