@@ -2,7 +2,9 @@
 //! the user's language. Internal causes stay on the server.
 
 use crate::domain::account::InputProblem;
+use crate::domain::hazard::HazardDetail;
 use crate::domain::rule::Rule;
+use crate::domain::workflow::Refusal;
 use crate::i18n::{Lang, Msg};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -17,6 +19,12 @@ pub enum AppError {
     Invalid(InputProblem),
     #[error("rule broken: {0:?}")]
     Rule(Rule),
+    /// A workflow action the rules refuse (403 when it is about who asks, 422 otherwise).
+    #[error("action refused: {0:?}")]
+    Refused(Refusal),
+    /// The action was decided on an old version; the current state comes with the error.
+    #[error("stale version")]
+    Stale(Box<HazardDetail>),
     #[error("not logged in")]
     NotLoggedIn,
     #[error("wrong username or password")]
@@ -64,6 +72,9 @@ impl AppError {
             AppError::Malformed | AppError::Invalid(_) | AppError::HashMismatch => 400,
             AppError::NotLoggedIn | AppError::BadCredentials | AppError::AccountDisabled => 401,
             AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Refused(r) if r.is_permission() => 403,
+            AppError::Refused(_) => 422,
+            AppError::Stale(_) => 409,
             AppError::NotFound => 404,
             AppError::UsernameTaken | AppError::Conflict => 409,
             AppError::TooLarge => 413,
@@ -84,6 +95,8 @@ impl AppError {
             AppError::Malformed => "malformed",
             AppError::Invalid(_) => "invalid",
             AppError::Rule(r) => r.code(),
+            AppError::Refused(r) => r.code(),
+            AppError::Stale(_) => "stale_version",
             AppError::NotLoggedIn => "not_logged_in",
             AppError::BadCredentials => "bad_credentials",
             AppError::AccountDisabled => "account_disabled",
@@ -112,6 +125,8 @@ impl AppError {
             AppError::Malformed => Msg::ErrMalformed,
             AppError::Invalid(p) => problem_msg(*p),
             AppError::Rule(r) => return rule_message(r, lang),
+            AppError::Refused(r) => refusal_msg(*r),
+            AppError::Stale(_) => Msg::ErrStale,
             AppError::NotLoggedIn => Msg::ErrNotLoggedIn,
             AppError::BadCredentials => Msg::ErrBadCredentials,
             AppError::AccountDisabled => Msg::ErrAccountDisabled,
@@ -154,6 +169,22 @@ fn problem_msg(p: InputProblem) -> Msg {
         InputProblem::ItemTextEmpty => Msg::ProblemItemTextEmpty,
         InputProblem::DuplicateCode => Msg::ProblemDuplicateCode,
         InputProblem::UnknownLevel => Msg::ProblemUnknownLevel,
+    }
+}
+
+fn refusal_msg(r: Refusal) -> Msg {
+    match r {
+        Refusal::WrongState => Msg::RefusedWrongState,
+        Refusal::WrongRole => Msg::RefusedWrongRole,
+        Refusal::OtherSchool => Msg::RefusedOtherSchool,
+        Refusal::NotDiscoverer => Msg::RefusedNotDiscoverer,
+        Refusal::MajorNeedsOffice => Msg::RefusedMajorNeedsOffice,
+        Refusal::PlanIncomplete => Msg::RefusedPlanIncomplete,
+        Refusal::AfterPhotoMissing => Msg::RefusedAfterPhotoMissing,
+        Refusal::NoteMissing => Msg::RefusedNoteMissing,
+        Refusal::SignatureMissing => Msg::RefusedSignatureMissing,
+        Refusal::ReasonMissing => Msg::RefusedReasonMissing,
+        Refusal::DeadlineMissing => Msg::RefusedDeadlineMissing,
     }
 }
 

@@ -301,6 +301,19 @@ messages! {
     ErrInternal => "服务器出错了，操作没有完成。请稍后再试；如果一直出现，请联系管理员。", "Something went wrong on the server; nothing was changed. Try again later, and tell the administrator if it persists.";
     ErrNetwork => "无法连接服务器，请检查网络后重试。", "Cannot reach the server. Check the connection and try again.";
 
+    ErrStale => "这条隐患刚被别人处理过，下面是最新状态。请确认后再操作。", "Someone acted on this hazard just now; here is its current state. Check it and try again.";
+    RefusedWrongState => "隐患当前的状态不能进行这项操作。", "This cannot be done in the hazard's current state.";
+    RefusedWrongRole => "您的角色不能进行这项操作。", "Your role cannot do this.";
+    RefusedOtherSchool => "这不是本校的隐患。", "This hazard belongs to another school.";
+    RefusedNotDiscoverer => "按照“谁发现、谁销号”，只有发现人或发现单位的安全办人员可以验收。", "Who finds it closes it: only the discoverer or the discovering unit's safety office can review it.";
+    RefusedMajorNeedsOffice => "重大隐患须由安全办人员验收销号。", "A major hazard is reviewed and closed by the safety office.";
+    RefusedPlanIncomplete => "整改方案要写明责任人、整改措施、资金、期限和应急预案（五落实）。", "The plan needs the responsible person, measures, funds, deadline and contingency plan.";
+    RefusedAfterPhotoMissing => "请至少拍一张整改后的照片。", "Take at least one photo after the rectification.";
+    RefusedNoteMissing => "请填写说明。", "Please write a note.";
+    RefusedSignatureMissing => "请负责人在屏幕上签字确认。", "The person responsible must sign on the screen.";
+    RefusedReasonMissing => "请填写原因。", "Please give the reason.";
+    RefusedDeadlineMissing => "请填写新的整改期限（不能早于今天）。", "Give the new deadline (today or later).";
+
     ProblemUsernameShape => "用户名需为3到32位小写字母、数字或 _ . -", "A username is 3–32 lower-case letters, digits, _ . or -";
     ProblemPasswordTooShort => "密码至少需要8位。", "A password needs at least 8 characters.";
     ProblemPasswordTooLong => "密码不能超过128位。", "A password can have at most 128 characters.";

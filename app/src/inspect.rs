@@ -276,6 +276,7 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
     let id_for_save = id.clone();
     // Saves the whole draft; changes made while a save is on its way are saved right after it, so
     // the server always ends with the newest draft.
+    let save_slot = StoredValue::new(None::<Callback<()>>);
     let save = Callback::new(move |()| {
         if inflight.get_value() {
             again.set_value(true);
@@ -291,7 +292,15 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
                 draft.answers = answers.get_untracked().into_values().collect();
                 match api::save_inspection(id.clone(), draft).await {
                     Ok(_) => save_state.set(SaveState::Saved),
-                    Err(e) => save_state.set(SaveState::Failed(e)),
+                    Err(e) => {
+                        // No network (or a server restarting): keep trying while the page is open.
+                        if matches!(e, AppError::Network | AppError::Unavailable)
+                            && let Some(again) = save_slot.get_value()
+                        {
+                            set_timeout(move || again.run(()), std::time::Duration::from_secs(10));
+                        }
+                        save_state.set(SaveState::Failed(e));
+                    }
                 }
                 if !again.get_value() {
                     break;
@@ -300,6 +309,7 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
             inflight.set_value(false);
         });
     });
+    save_slot.set_value(Some(save));
     let rules_sv = StoredValue::new(rules_);
     let progress = Memo::new(move |_| {
         let list: Vec<Answer> = answers.with(|m| m.values().cloned().collect());

@@ -1,5 +1,7 @@
 //! 校安巡查: the Leptos UI (server-rendered, hydrated in the browser) and the shared domain.
 #![forbid(unsafe_code)]
+// Deeply nested views (the checklist item card) exceed the default type-layout depth.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod domain;

@@ -28,6 +28,10 @@ pub struct Config {
     pub max_photo_bytes: usize,
     /// Days a school gets to rectify a general / major hazard (the default deadline).
     pub deadlines: app::domain::hazard::DeadlinePolicy,
+    /// Where hazard events are posted (e.g. a bridge to SMS or WeCom); none to send nothing.
+    pub webhook_url: Option<String>,
+    /// Signs each webhook body (HMAC-SHA256, `X-Xiaoan-Signature`). Never printed.
+    pub webhook_secret: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +97,8 @@ impl Config {
                 general_days: parse("XIAOAN_DEADLINE_GENERAL_DAYS", 15)?,
                 major_days: parse("XIAOAN_DEADLINE_MAJOR_DAYS", 30)?,
             },
+            webhook_url: var("XIAOAN_WEBHOOK_URL"),
+            webhook_secret: var("XIAOAN_WEBHOOK_SECRET").unwrap_or_default(),
         })
     }
 
@@ -125,6 +131,7 @@ impl fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
+            .field("webhook_url", &self.webhook_url)
             .finish_non_exhaustive()
     }
 }

@@ -101,5 +101,9 @@ pub fn render(e: &AppError, lang: Lang) -> axum::Json<serde_json::Value> {
     if let AppError::Throttled { retry_after_secs } = e {
         inner["retry_after_secs"] = (*retry_after_secs).into();
     }
-    axum::Json(serde_json::json!({ "error": inner }))
+    let mut body = serde_json::json!({ "error": inner });
+    if let AppError::Stale(current) = e {
+        body["current"] = serde_json::to_value(current).unwrap_or_default();
+    }
+    axum::Json(body)
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod photo;
 pub mod service;
 pub mod state;
@@ -93,9 +94,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let jobs = tokio::spawn(jobs::run(state.clone()));
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     housekeeping.abort();
+    jobs.abort();
     state.db.close().await;
     Ok(())
 }

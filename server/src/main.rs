@@ -1,4 +1,4 @@
-//! `xiaoan`: serve the app, add a user, or load demo data.
+//! `xiaoan`: serve the app, add a user, load demo data, or verify the hazard history.
 #![forbid(unsafe_code)]
 
 use app::domain::{DisplayName, Password, Role, Username};
@@ -26,6 +26,8 @@ enum Command {
     },
     /// Load the demo county into an empty database.
     Demo,
+    /// Check every hazard's hash chain of events; exits non-zero and names each break.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -90,6 +92,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 "demo data loaded; every demo account's password is {}",
                 server::demo::DEMO_PASSWORD
             );
+        }
+        Command::Verify => {
+            let db = server::storage::Db::connect(&config.database_url).await?;
+            let (breaks, checked) = server::service::hazards::verify(&db).await?;
+            for b in &breaks {
+                println!("BROKEN hazard {} event {}: {}", b.hazard_id, b.seq, b.problem);
+            }
+            if !breaks.is_empty() {
+                return Err(format!("{} break(s) in {checked} events", breaks.len()).into());
+            }
+            println!("ok: {checked} events, every chain intact");
         }
         Command::User { command: UserCommand::Add { role, username, school, name } } => {
             let role =

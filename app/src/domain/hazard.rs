@@ -141,4 +141,181 @@ pub struct HazardSummary {
     pub deadline: NaiveDate,
     pub reporter_name: String,
     pub version: i32,
+    /// The checklist area of the item that raised it (none for a hazard reported on its own
+    /// without one).
+    #[serde(default)]
+    pub area: Option<super::checklist::Area>,
+    /// Days past the deadline while open (derived from today in China, never stored).
+    #[serde(default)]
+    pub overdue_days: Option<i64>,
+}
+
+/// 五落实: who is responsible, the measures, the funds, the deadline, the contingency plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlanFields {
+    pub responsible: String,
+    pub measures: String,
+    /// Funds committed, in yuan.
+    pub funds_yuan: f64,
+    pub deadline: NaiveDate,
+    pub contingency: String,
+}
+
+impl PlanFields {
+    /// All five filled in, funds a real non-negative amount (below ten billion yuan).
+    pub fn is_complete(&self) -> bool {
+        !self.responsible.trim().is_empty()
+            && !self.measures.trim().is_empty()
+            && !self.contingency.trim().is_empty()
+            && self.funds_yuan.is_finite()
+            && (0.0..1e10).contains(&self.funds_yuan)
+    }
+
+    /// The funds in fen (cents), as stored.
+    pub fn funds_cents(&self) -> i64 {
+        (self.funds_yuan * 100.0).round() as i64
+    }
+}
+
+/// The body of `POST /api/v1/hazards/{id}/events`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventInput {
+    /// Made on the phone: a retried event is applied once and answers the same result.
+    pub event_id: uuid::Uuid,
+    pub action: super::workflow::Action,
+    /// The hazard version this action was decided on; a stale one gets 409 with the current state.
+    pub expected_version: i32,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub reason: String,
+    /// After-photos (submit).
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// The handwritten signature, uploaded as a PNG photo (submit).
+    #[serde(default)]
+    pub signature: Option<String>,
+    #[serde(default)]
+    pub plan: Option<PlanFields>,
+    /// The new deadline (extend).
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+}
+
+/// The body of `PUT /api/v1/hazards/{id}`: a hazard reported on its own, outside an inspection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReportInput {
+    pub school_id: i64,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub level: HazardLevel,
+    /// Absent: the default deadline for the level.
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub area: Option<super::checklist::Area>,
+    #[serde(default)]
+    pub photos: Vec<String>,
+}
+
+/// One event in a hazard's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventView {
+    pub seq: i32,
+    pub action: String,
+    pub actor_name: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub from_status: Option<HazardStatus>,
+    pub to_status: HazardStatus,
+    /// The note, reason, or plan measures that came with it.
+    pub text: String,
+    pub deadline: Option<NaiveDate>,
+    pub photos: Vec<String>,
+}
+
+/// What the checklist item asked, shown to the principal beside the hazard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemRef {
+    pub code: String,
+    pub title: String,
+    pub content: String,
+    pub standard: String,
+}
+
+/// A hazard with everything about it: what was found, the plan, the rectification, the
+/// timeline, and the actions the caller may take now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HazardDetail {
+    pub summary: HazardSummary,
+    pub item: Option<ItemRef>,
+    pub before_photos: Vec<String>,
+    pub after_photos: Vec<String>,
+    pub signature: Option<String>,
+    pub plan: Option<PlanFields>,
+    pub submit_note: Option<String>,
+    pub return_reason: Option<String>,
+    pub events: Vec<EventView>,
+    pub actions: Vec<super::workflow::Action>,
+}
+
+/// Filters of the ledger and the closure queue.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct HazardFilter {
+    pub status: Option<HazardStatus>,
+    pub school: Option<i64>,
+    pub area: Option<super::checklist::Area>,
+    pub level: Option<HazardLevel>,
+    /// Only hazards past their deadline and still open.
+    pub overdue: Option<bool>,
+    /// Found on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Found on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Reported by this user.
+    pub reporter: Option<i64>,
+    /// 0-based page of 50.
+    pub page: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StatusCount {
+    pub status: HazardStatus,
+    pub count: i64,
+}
+
+/// A page of hazards with the counts of everything the filters match.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HazardList {
+    pub items: Vec<HazardSummary>,
+    /// Per status, over all pages (ignoring the status filter).
+    pub counts: Vec<StatusCount>,
+    /// Open and past their deadline, over all pages.
+    pub overdue: i64,
+    /// Matching the filters, over all pages.
+    pub total: i64,
+}
+
+#[cfg(test)]
+mod day_boundary {
+    use super::*;
+    use crate::domain::time::china_date;
+
+    #[test]
+    fn a_deadline_ends_at_midnight_in_china_not_in_utc() {
+        let deadline: NaiveDate = "2026-12-01".parse().expect("date");
+        let last_second = "2026-12-01T15:59:59Z".parse().expect("instant"); // 23:59:59 in China
+        let next_day = "2026-12-01T16:00:00Z".parse().expect("instant"); // 00:00 on the 2nd
+        assert_eq!(overdue_days(HazardStatus::Reported, deadline, china_date(last_second)), None);
+        assert_eq!(overdue_days(HazardStatus::Reported, deadline, china_date(next_day)), Some(1));
+    }
 }

@@ -5,10 +5,12 @@ pub mod campaign;
 pub mod checklist;
 pub mod hazard;
 pub mod inspection;
+pub mod notification;
 pub mod org;
 pub mod plan;
 pub mod rule;
 pub mod time;
+pub mod workflow;
 
 pub use account::{DisplayName, Me, Password, Role, UserSummary, Username};
 pub use org::{OrgKind, SchoolName, SchoolSummary, SchoolType};

@@ -2,6 +2,7 @@
 //! these handlers. Each handler: who is asking, parse, one service call, answer.
 
 mod extract;
+mod loop_;
 mod work;
 
 use crate::auth::{self, Caller, RequestMeta};
@@ -52,7 +53,14 @@ use utoipa::{OpenApi, ToSchema};
         work::list_inspections,
         work::get_inspection,
         work::put_inspection,
-        work::submit_inspection
+        work::submit_inspection,
+        loop_::list_hazards,
+        loop_::closure_queue,
+        loop_::get_hazard,
+        loop_::report_hazard,
+        loop_::hazard_event,
+        loop_::inbox,
+        loop_::mark_read
     ),
     components(schemas(
         LoginRequest,
@@ -77,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi_json))
         .merge(work::router())
+        .merge(loop_::router())
         .fallback(|| async { AppError::NotFound.into_api_response() })
 }
 

@@ -4,7 +4,9 @@
 
 use crate::auth::Caller;
 use crate::storage::hazards::{HazardRow, NewEvent, NewHazard};
-use app::domain::hazard::{HazardLevel, HazardStatus, HazardSummary};
+use app::domain::checklist::Area;
+use app::domain::hazard::{HazardLevel, HazardStatus, HazardSummary, overdue_days};
+use app::domain::time::china_date;
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -13,7 +15,10 @@ use uuid::Uuid;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 pub fn summary(r: HazardRow) -> HazardSummary {
+    let status = HazardStatus::parse(&r.status).unwrap_or(HazardStatus::Reported);
     HazardSummary {
+        overdue_days: overdue_days(status, r.deadline, china_date(Utc::now())),
+        area: r.area.as_deref().and_then(Area::parse),
         id: r.id,
         school_id: r.school_id,
         school_name: r.school_name,
@@ -22,7 +27,7 @@ pub fn summary(r: HazardRow) -> HazardSummary {
         title: r.title,
         description: r.description,
         level: HazardLevel::parse(&r.level).unwrap_or_default(),
-        status: HazardStatus::parse(&r.status).unwrap_or(HazardStatus::Reported),
+        status,
         found_on: r.found_on,
         deadline: r.deadline,
         reporter_name: r.reporter_name,
@@ -80,6 +85,7 @@ pub struct Report<'a> {
     pub level: HazardLevel,
     pub found_on: NaiveDate,
     pub deadline: NaiveDate,
+    pub area: Option<Area>,
     pub photos: Vec<String>,
     pub caller: &'a Caller,
     pub at: DateTime<Utc>,
@@ -126,6 +132,7 @@ pub fn new_report(r: Report<'_>) -> NewHazard {
         deadline: r.deadline,
         reported_by: r.caller.id(),
         reporter_org_id: r.caller.user.org_id,
+        area: r.area.map(Area::as_str),
         photos: r.photos,
         event: NewEvent {
             seq: 1,
@@ -140,4 +147,523 @@ pub fn new_report(r: Report<'_>) -> NewHazard {
             hash,
         },
     }
+}
+
+// ---- The closed loop: read, list, act, report, verify ----
+
+use super::{schools, scope};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::storage::{self, hazards::Apply, hazards::Changes, hazards::ListQuery};
+use app::domain::Role;
+use app::domain::hazard::{
+    EventInput, EventView, HazardDetail, HazardFilter, HazardList, ItemRef, PlanFields,
+    ReportInput, StatusCount,
+};
+use app::domain::workflow::{self, Action, Actor, HazardFacts, Supplied};
+use app::error::AppError;
+
+const PAGE: i64 = 50;
+const MAX_TEXT: usize = 2000;
+
+async fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<HazardRow> {
+    match storage::hazards::get(&state.db, id).await? {
+        Some(r) if scope::may_see_hazard_at(caller, &r.school_path) => Ok(r),
+        _ => Err(AppError::NotFound.into()),
+    }
+}
+
+fn facts(r: &HazardRow) -> HazardFacts {
+    HazardFacts {
+        status: HazardStatus::parse(&r.status).unwrap_or(HazardStatus::Reported),
+        level: HazardLevel::parse(&r.level).unwrap_or_default(),
+        school_id: r.school_id,
+        reported_by: r.reported_by,
+    }
+}
+
+fn actor(caller: &Caller, r: &HazardRow) -> Actor {
+    Actor {
+        user_id: caller.id(),
+        role: caller.role,
+        org_id: caller.user.org_id,
+        oversees_discoverer: caller.role != Role::Principal
+            && r.reporter_org_path.starts_with(&caller.user.org_path),
+    }
+}
+
+fn photo_list(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn event_view(e: storage::hazards::EventRow) -> EventView {
+    let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+    let text = ["note", "reason", "measures", "title"]
+        .iter()
+        .find_map(|k| payload[*k].as_str().filter(|s| !s.is_empty()))
+        .unwrap_or("")
+        .to_owned();
+    let deadline = payload["deadline"].as_str().and_then(|d| d.parse().ok());
+    let photos = payload["photos"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    EventView {
+        seq: e.seq,
+        action: e.action,
+        actor_name: e.actor_name,
+        at: e.at,
+        from_status: e.from_status.as_deref().and_then(HazardStatus::parse),
+        to_status: HazardStatus::parse(&e.to_status).unwrap_or(HazardStatus::Reported),
+        text,
+        deadline,
+        photos,
+    }
+}
+
+async fn detail_of(state: &AppState, caller: &Caller, r: HazardRow) -> Result<HazardDetail> {
+    let events = storage::hazards::events(&state.db, &r.id).await?;
+    let before_photos = events
+        .first()
+        .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+        .and_then(|p| p["photos"].as_array().cloned())
+        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let today = china_date(Utc::now());
+    let actions = workflow::available(&facts(&r), &actor(caller, &r), today);
+    let plan = match (
+        &r.plan_responsible,
+        &r.plan_measures,
+        r.plan_funds_cents,
+        r.plan_deadline,
+        &r.plan_contingency,
+    ) {
+        (Some(resp), Some(meas), Some(cents), Some(dl), Some(cont)) => Some(PlanFields {
+            responsible: resp.clone(),
+            measures: meas.clone(),
+            funds_yuan: cents as f64 / 100.0,
+            deadline: dl,
+            contingency: cont.clone(),
+        }),
+        _ => None,
+    };
+    let item = match (&r.item_code, &r.item_title, &r.item_content, &r.item_standard) {
+        (Some(code), Some(title), Some(content), Some(standard)) => Some(ItemRef {
+            code: code.clone(),
+            title: title.clone(),
+            content: content.clone(),
+            standard: standard.clone(),
+        }),
+        _ => None,
+    };
+    Ok(HazardDetail {
+        item,
+        before_photos,
+        after_photos: photo_list(&r.after_photos),
+        signature: r.signature_sha.clone(),
+        plan,
+        submit_note: r.submit_note.clone(),
+        return_reason: r.return_reason.clone(),
+        events: events.into_iter().map(event_view).collect(),
+        actions,
+        summary: summary(r),
+    })
+}
+
+pub async fn detail(state: &AppState, caller: &Caller, id: Uuid) -> Result<HazardDetail> {
+    let r = visible(state, caller, &id.to_string()).await?;
+    detail_of(state, caller, r).await
+}
+
+/// The ledger (and, with `queue`, the closure queue: submitted, oldest first).
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    f: &HazardFilter,
+    queue: bool,
+) -> Result<HazardList> {
+    let within = scope::within(caller);
+    let status = if queue { Some(HazardStatus::Submitted) } else { f.status };
+    let q = ListQuery {
+        within: &within,
+        status: status.map(HazardStatus::as_str),
+        school: f.school,
+        area: f.area.map(Area::as_str),
+        level: f.level.map(HazardLevel::as_str),
+        overdue: f.overdue.unwrap_or(false),
+        from: f.from,
+        to: f.to,
+        reporter: f.reporter,
+        today: china_date(Utc::now()),
+        order_queue: queue,
+        limit: PAGE,
+        offset: i64::from(f.page.unwrap_or(0).min(100_000)) * PAGE,
+    };
+    let (rows, counts, overdue) = storage::hazards::list(&state.db, &q).await?;
+    let counts: Vec<StatusCount> = HazardStatus::ALL
+        .into_iter()
+        .map(|s| StatusCount {
+            status: s,
+            count: counts.iter().find(|(k, _)| k == s.as_str()).map_or(0, |(_, n)| *n),
+        })
+        .collect();
+    let total = match status {
+        Some(s) => counts.iter().find(|c| c.status == s).map_or(0, |c| c.count),
+        None => counts.iter().map(|c| c.count).sum(),
+    };
+    Ok(HazardList { items: rows.into_iter().map(summary).collect(), counts, overdue, total })
+}
+
+/// The principals of a school (who are told of its hazards).
+pub async fn principals_of(state: &AppState, school_id: i64) -> Result<Vec<i64>> {
+    let school =
+        storage::orgs::get_school(&state.db, school_id).await?.ok_or(AppError::NotFound)?;
+    Ok(storage::users::list_under(&state.db, &school.path)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Principal.as_str() && !u.disabled && u.org_id == school_id)
+        .map(|u| u.id)
+        .collect())
+}
+
+/// The discoverer and the safety office over the discovering unit (who review a submission).
+async fn reviewers_of(state: &AppState, r: &HazardRow) -> Result<Vec<i64>> {
+    let mut ids = vec![r.reported_by];
+    for u in storage::users::list_under(&state.db, "/").await? {
+        let oversees = r.reporter_org_path.starts_with(&u.org_path);
+        if u.role == Role::Office.as_str() && !u.disabled && oversees && !ids.contains(&u.id) {
+            ids.push(u.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Queues the outbound webhook for a hazard event (delivered and retried in the background).
+pub async fn enqueue_webhook(state: &AppState, event: &str, hazard_id: &str) -> Result<()> {
+    if state.config.webhook_url.is_none() {
+        return Ok(());
+    }
+    let Some(r) = storage::hazards::get(&state.db, hazard_id).await? else { return Ok(()) };
+    let payload = webhook_payload(event, &r);
+    storage::webhooks::enqueue(&state.db, event, &payload, Utc::now()).await
+}
+
+fn webhook_payload(event: &str, r: &HazardRow) -> String {
+    serde_json::json!({
+        "event": event,
+        "hazard": {
+            "id": r.id, "title": r.title, "level": r.level, "status": r.status,
+            "school_id": r.school_id, "school_name": r.school_name, "deadline": r.deadline,
+            "version": r.version,
+        },
+        "at": Utc::now(),
+    })
+    .to_string()
+}
+
+/// Checks that every photo is stored and the caller's own upload.
+async fn own_photos(state: &AppState, caller: &Caller, shas: &[String]) -> Result<()> {
+    let owned = storage::photos::owned_by(&state.db, shas, caller.id()).await?;
+    match shas.iter().find(|s| !owned.contains(s)) {
+        Some(missing) => {
+            Err(AppError::Rule(app::domain::Rule::UnknownPhoto { sha256: missing.clone() }).into())
+        }
+        None => Ok(()),
+    }
+}
+
+fn bounded(s: &str) -> Result<String> {
+    let t = s.trim();
+    if t.chars().count() > MAX_TEXT {
+        return Err(AppError::Invalid(app::domain::account::InputProblem::NameTooLong).into());
+    }
+    Ok(t.to_owned())
+}
+
+/// A workflow action. A retried `event_id` answers the current state without applying twice; a
+/// stale `expected_version` answers 409 with the current state.
+pub async fn act(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    e: EventInput,
+) -> Result<HazardDetail> {
+    let id_text = id.to_string();
+    let r = visible(state, caller, &id_text).await?;
+    let event_id = e.event_id.to_string();
+    match storage::hazards::event_hazard(&state.db, &event_id).await? {
+        Some(h) if h == id_text => return detail_of(state, caller, r).await,
+        Some(_) => return Err(AppError::Malformed.into()),
+        None => {}
+    }
+    if e.expected_version != r.version {
+        return Err(AppError::Stale(Box::new(detail_of(state, caller, r).await?)).into());
+    }
+    let note = bounded(&e.note)?;
+    let reason = bounded(&e.reason)?;
+    if e.photos.len() > 12 {
+        return Err(AppError::Malformed.into());
+    }
+    let mut mine: Vec<String> = e.photos.clone();
+    mine.extend(e.signature.iter().cloned());
+    own_photos(state, caller, &mine).await?;
+    let plan = match &e.plan {
+        Some(p) => Some(PlanFields {
+            responsible: bounded(&p.responsible)?,
+            measures: bounded(&p.measures)?,
+            contingency: bounded(&p.contingency)?,
+            ..p.clone()
+        }),
+        None => None,
+    };
+    let supplied = Supplied {
+        plan_complete: plan.as_ref().is_some_and(PlanFields::is_complete),
+        after_photos: e.photos.len(),
+        note: !note.is_empty(),
+        signature: e.signature.is_some(),
+        reason: !reason.is_empty(),
+        new_deadline: e.deadline,
+    };
+    let now = Utc::now();
+    let today = china_date(now);
+    let from = facts(&r).status;
+    let to = workflow::transition(&facts(&r), e.action, &actor(caller, &r), &supplied, today)
+        .map_err(AppError::Refused)?;
+
+    let mut changes = Changes::default();
+    let mut refs = Vec::new();
+    let mut notify_principals = false;
+    let mut notify_reviewers = false;
+    match e.action {
+        Action::Plan => {
+            if let Some(p) = &plan {
+                changes.plan = Some((
+                    p.responsible.clone(),
+                    p.measures.clone(),
+                    p.funds_cents(),
+                    p.deadline,
+                    p.contingency.clone(),
+                ));
+            }
+        }
+        Action::Submit => {
+            changes.submit_note = Some(note.clone());
+            changes.after_photos =
+                Some(serde_json::to_string(&e.photos).unwrap_or_else(|_| "[]".into()));
+            changes.signature_sha = e.signature.clone();
+            refs.extend(e.photos.iter().map(|p| (p.clone(), "after")));
+            refs.extend(e.signature.iter().map(|p| (p.clone(), "signature")));
+            notify_reviewers = true;
+        }
+        Action::Approve => {
+            changes.closed_at = Some(now);
+            notify_principals = true;
+        }
+        Action::Return => {
+            changes.return_reason = Some(reason.clone());
+            notify_principals = true;
+        }
+        Action::Extend => {
+            changes.deadline = e.deadline;
+            notify_principals = true;
+        }
+        Action::Void => notify_principals = true,
+    }
+    let mut notify = Vec::new();
+    let kind = match e.action {
+        Action::Plan => "hazard_planned",
+        Action::Submit => "hazard_submitted",
+        Action::Approve => "hazard_closed",
+        Action::Return => "hazard_returned",
+        Action::Extend => "hazard_extended",
+        Action::Void => "hazard_voided",
+    };
+    if notify_principals {
+        notify.extend(principals_of(state, r.school_id).await?.into_iter().map(|u| (u, kind)));
+    }
+    if notify_reviewers {
+        notify.extend(reviewers_of(state, &r).await?.into_iter().map(|u| (u, kind)));
+    }
+    notify.retain(|(u, _)| *u != caller.id());
+    let webhook_event = format!("hazard.{}", e.action.as_str());
+    let webhook = state.config.webhook_url.as_ref().map(|_| {
+        let mut moved = r.clone();
+        moved.status = to.as_str().to_owned();
+        moved.version += 1;
+        (webhook_event.clone(), webhook_payload(&webhook_event, &moved))
+    });
+    let payload = serde_json::json!({
+        "note": note, "reason": reason, "photos": e.photos, "signature": e.signature,
+        "measures": plan.as_ref().map(|p| p.measures.clone()),
+        "plan": plan, "deadline": e.deadline.or(plan.as_ref().map(|p| p.deadline)),
+    })
+    .to_string();
+    let at = now.trunc_subsecs(6);
+    let action = e.action.as_str();
+    let apply = Apply {
+        hazard_id: &id_text,
+        expected_version: e.expected_version,
+        to_status: to.as_str(),
+        changes,
+        photo_refs: refs,
+        notify,
+        webhook,
+    };
+    let make_event = |prev: &str, seq: i32| {
+        let c = Canonical {
+            hazard_id: &id_text,
+            seq,
+            event_id: &event_id,
+            action,
+            actor_id: caller.id(),
+            at,
+            from_status: Some(from.as_str()),
+            to_status: to.as_str(),
+            payload: &payload,
+        };
+        NewEvent {
+            seq,
+            event_id: event_id.clone(),
+            action,
+            actor_id: caller.id(),
+            at,
+            from_status: Some(from.as_str()),
+            to_status: to.as_str(),
+            payload: payload.clone(),
+            prev_hash: prev.to_owned(),
+            hash: chain_hash(prev, &c),
+        }
+    };
+    let applied = storage::hazards::apply(&state.db, &apply, make_event, now).await;
+    match applied {
+        Ok(Some(_)) => {}
+        // Someone acted between our read and our write: answer as a stale version.
+        Ok(None) => {
+            let current = visible(state, caller, &id_text).await?;
+            return Err(AppError::Stale(Box::new(detail_of(state, caller, current).await?)).into());
+        }
+        // The same event raced in twice: the other one won; answer the current state.
+        Err(crate::error::Error::Db(ref db)) if storage::is_unique_violation(db) => {}
+        Err(other) => return Err(other),
+    }
+    caller.audit(state, &format!("hazard.{action}"), &format!("hazard:{id}"), "").await?;
+    detail(state, caller, id).await
+}
+
+/// Reports a hazard on its own, outside an inspection: inspectors and office staff for any
+/// school in scope, a principal for their own school. Reporting the same id again is harmless.
+pub async fn report(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    input: ReportInput,
+) -> Result<(bool, HazardDetail)> {
+    if caller.role == Role::Admin {
+        return Err(AppError::Forbidden.into());
+    }
+    let school = schools::get(state, caller, input.school_id).await?;
+    if let Some(existing) = storage::hazards::get(&state.db, &id.to_string()).await? {
+        if existing.reported_by != caller.id() {
+            return Err(AppError::NotFound.into());
+        }
+        return Ok((false, detail_of(state, caller, existing).await?));
+    }
+    let title = input.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(AppError::Invalid(app::domain::account::InputProblem::ItemTextEmpty).into());
+    }
+    let description = bounded(&input.description)?;
+    if input.photos.len() > 12 {
+        return Err(AppError::Malformed.into());
+    }
+    own_photos(state, caller, &input.photos).await?;
+    let now = Utc::now();
+    let today = china_date(now);
+    let deadline =
+        input.deadline.unwrap_or_else(|| state.config.deadlines.deadline(input.level, today));
+    if deadline < today {
+        return Err(AppError::Rule(app::domain::Rule::DeadlineBeforeFound).into());
+    }
+    let h = new_report(Report {
+        id,
+        school_id: school.id,
+        inspection_id: None,
+        item_id: None,
+        title,
+        description: &description,
+        level: input.level,
+        found_on: today,
+        deadline,
+        area: input.area,
+        photos: input.photos,
+        caller,
+        at: now,
+    });
+    let notify: Vec<(i64, &'static str)> = principals_of(state, school.id)
+        .await?
+        .into_iter()
+        .filter(|u| *u != caller.id())
+        .map(|u| (u, "hazard_reported"))
+        .collect();
+    let created = storage::hazards::report(&state.db, &h, &notify, now).await?;
+    if created {
+        caller.audit(state, "hazard.report", &format!("hazard:{id}"), "").await?;
+        enqueue_webhook(state, "hazard.reported", &h.id).await?;
+    }
+    Ok((created, detail(state, caller, id).await?))
+}
+
+/// A place where a hazard's chain does not hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Break {
+    pub hazard_id: String,
+    pub seq: i32,
+    pub problem: &'static str,
+}
+
+/// Recomputes every hazard's chain of events. Returns the breaks and how many events were checked.
+pub async fn verify(db: &storage::Db) -> Result<(Vec<Break>, u64)> {
+    let mut breaks = Vec::new();
+    let mut checked = 0u64;
+    let mut cursor = (String::new(), 0);
+    let (mut current, mut prev_hash, mut expect_seq) = (String::new(), GENESIS.to_owned(), 1);
+    loop {
+        let page = storage::hazards::events_after(db, (&cursor.0, cursor.1), 1000).await?;
+        let Some(last) = page.last() else { break };
+        cursor = (last.hazard_id.clone(), last.seq);
+        for e in page {
+            if e.hazard_id != current {
+                current = e.hazard_id.clone();
+                prev_hash = GENESIS.to_owned();
+                expect_seq = 1;
+            }
+            checked += 1;
+            let c = Canonical {
+                hazard_id: &e.hazard_id,
+                seq: e.seq,
+                event_id: &e.event_id,
+                action: &e.action,
+                actor_id: e.actor_id,
+                at: e.at,
+                from_status: e.from_status.as_deref(),
+                to_status: &e.to_status,
+                payload: &e.payload,
+            };
+            let problem = if e.seq != expect_seq {
+                Some("missing or reordered event")
+            } else if e.prev_hash != prev_hash {
+                Some("link to the previous event broken")
+            } else if chain_hash(&prev_hash, &c) != e.hash {
+                Some("event content changed after it was written")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                breaks.push(Break { hazard_id: e.hazard_id.clone(), seq: e.seq, problem });
+            }
+            prev_hash = e.hash.clone();
+            expect_seq = e.seq + 1;
+        }
+    }
+    Ok((breaks, checked))
 }

@@ -279,16 +279,18 @@ pub async fn submit(
         .collect();
     rules::check_complete(&items, &answers, today)?;
     let coordinates = app::domain::org::parse_coordinates(body.latitude, body.longitude)?;
-    let item_levels: HashMap<i64, HazardLevel> =
-        t.all().flat_map(|c| c.items()).map(|i| (i.id, i.level)).collect();
+    let item_levels: HashMap<i64, (HazardLevel, app::domain::checklist::Area)> = t
+        .all()
+        .flat_map(|c| c.sections.iter())
+        .flat_map(|s| s.items.iter().map(move |i| (i.id, (i.level, s.area))))
+        .collect();
     let mut new_hazards = Vec::new();
     for a in answers.iter().filter(|a| a.outcome == Outcome::Fail) {
         let Some(h) = &a.hazard else { continue };
         // A direct-major item is a major hazard whatever the draft says.
-        let level = match item_levels.get(&a.item_id) {
-            Some(HazardLevel::Major) => HazardLevel::Major,
-            _ => h.level,
-        };
+        let (item_level, area) = item_levels.get(&a.item_id).copied().unzip();
+        let level =
+            if item_level == Some(HazardLevel::Major) { HazardLevel::Major } else { h.level };
         new_hazards.push(hazards::new_report(hazards::Report {
             id: h.id,
             school_id: r.school_id,
@@ -299,6 +301,7 @@ pub async fn submit(
             level,
             found_on: today,
             deadline: h.deadline,
+            area,
             photos: a.photos.clone(),
             caller,
             at: now,
@@ -313,6 +316,18 @@ pub async fn submit(
     if storage::inspections::submit(&state.db, &r.id, &write, now).await? {
         let detail = format!("{} hazards", write.hazards.len());
         caller.audit(state, "inspection.submit", &format!("inspection:{id}"), &detail).await?;
+        let principals = hazards::principals_of(state, r.school_id).await?;
+        let notes: Vec<_> = write
+            .hazards
+            .iter()
+            .flat_map(|h| {
+                principals.iter().map(move |p| (*p, Some(h.id.as_str()), "hazard_reported", None))
+            })
+            .collect();
+        storage::notifications::add(&state.db, &notes, now).await?;
+        for h in &write.hazards {
+            hazards::enqueue_webhook(state, "hazard.reported", &h.id).await?;
+        }
     }
     get(state, caller, id).await
 }

@@ -6,6 +6,7 @@ pub mod checklists;
 pub mod hazards;
 pub mod home;
 pub mod inspections;
+pub mod notifications;
 pub mod photos;
 pub mod plans;
 pub mod schools;

@@ -18,6 +18,7 @@ pub struct NewHazard {
     pub deadline: NaiveDate,
     pub reported_by: i64,
     pub reporter_org_id: i64,
+    pub area: Option<&'static str>,
     pub photos: Vec<String>,
     pub event: NewEvent,
 }
@@ -44,10 +45,11 @@ macro_rules! insert_new_hazard {
         let h: &$crate::storage::hazards::NewHazard = $h;
         let inserted = sqlx::query(
             "INSERT INTO hazards (id, school_id, inspection_id, item_id, title, description, level, status, found_on, \
-             deadline, reported_by, reporter_org_id, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'reported', $8, $9, $10, $11, 1, $12, $12) ON CONFLICT (id) DO NOTHING")
+             deadline, reported_by, reporter_org_id, version, created_at, updated_at, area) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'reported', $8, $9, $10, $11, 1, $12, $12, $13) ON CONFLICT (id) DO NOTHING")
             .bind(&h.id).bind(h.school_id).bind(&h.inspection_id).bind(h.item_id).bind(&h.title).bind(&h.description)
             .bind(h.level).bind(h.found_on).bind(h.deadline).bind(h.reported_by).bind(h.reporter_org_id).bind($now)
+            .bind(h.area)
             .execute(&mut *$tx).await?.rows_affected() == 1;
         if inserted {
             for sha in &h.photos {
@@ -84,14 +86,40 @@ pub struct HazardRow {
     pub deadline: NaiveDate,
     pub reported_by: i64,
     pub reporter_name: String,
+    pub reporter_org_path: String,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    pub area: Option<String>,
+    pub plan_responsible: Option<String>,
+    pub plan_measures: Option<String>,
+    pub plan_funds_cents: Option<i64>,
+    pub plan_deadline: Option<NaiveDate>,
+    pub plan_contingency: Option<String>,
+    pub submit_note: Option<String>,
+    pub after_photos: String,
+    pub signature_sha: Option<String>,
+    pub return_reason: Option<String>,
+    pub item_code: Option<String>,
+    pub item_title: Option<String>,
+    pub item_content: Option<String>,
+    pub item_standard: Option<String>,
 }
 
 const SELECT: &str = "SELECT h.id, h.school_id, s.name AS school_name, s.path AS school_path, h.inspection_id, \
      h.item_id, h.title, h.description, h.level, h.status, h.found_on, h.deadline, h.reported_by, \
-     u.display_name AS reporter_name, h.version, h.updated_at \
-     FROM hazards h JOIN orgs s ON s.id = h.school_id JOIN users u ON u.id = h.reported_by";
+     u.display_name AS reporter_name, ro.path AS reporter_org_path, h.version, h.updated_at, h.area, \
+     h.plan_responsible, h.plan_measures, h.plan_funds_cents, h.plan_deadline, h.plan_contingency, h.submit_note, \
+     h.after_photos, h.signature_sha, h.return_reason, \
+     ci.code AS item_code, ci.title AS item_title, ci.content AS item_content, ci.standard AS item_standard \
+     FROM hazards h JOIN orgs s ON s.id = h.school_id JOIN users u ON u.id = h.reported_by \
+     JOIN orgs ro ON ro.id = h.reporter_org_id LEFT JOIN checklist_items ci ON ci.id = h.item_id";
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<HazardRow>> {
+    let sql = format!("{SELECT} WHERE h.id = $1");
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, HazardRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
+}
 
 /// The hazards an inspection raised.
 pub async fn of_inspection(db: &Db, inspection_id: &str) -> Result<Vec<HazardRow>> {
@@ -134,4 +162,268 @@ pub async fn school_path(db: &Db, id: &str) -> Result<Option<String>> {
     Ok(on_db!(db, p => sqlx::query_scalar::<_, String>(
         "SELECT s.path FROM hazards h JOIN orgs s ON s.id = h.school_id WHERE h.id = $1")
         .bind(id).fetch_optional(p).await?))
+}
+
+/// Where to look, as decided by `service::scope`.
+pub use super::orgs::Within;
+
+/// The filters of a hazard list, already parsed.
+pub struct ListQuery<'a> {
+    pub within: &'a Within<'a>,
+    pub status: Option<&'a str>,
+    pub school: Option<i64>,
+    pub area: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub overdue: bool,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub reporter: Option<i64>,
+    pub today: NaiveDate,
+    /// `deadline` (overdue first, then nearest deadline) or `queue` (oldest submission first).
+    pub order_queue: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Adds the WHERE clause of `q` (without the status filter when `with_status` is false).
+macro_rules! push_filters {
+    ($b:expr, $q:expr, $with_status:expr) => {{
+        let q: &ListQuery<'_> = $q;
+        $b.push(" WHERE 1 = 1");
+        match q.within {
+            Within::Path(path) => {
+                $b.push(" AND s.path LIKE ");
+                $b.push_bind(format!("{path}%"));
+            }
+            Within::School(id) => {
+                $b.push(" AND h.school_id = ");
+                $b.push_bind(*id);
+            }
+        }
+        if $with_status {
+            if let Some(v) = q.status {
+                $b.push(" AND h.status = ");
+                $b.push_bind(v.to_owned());
+            }
+        }
+        if let Some(v) = q.school {
+            $b.push(" AND h.school_id = ");
+            $b.push_bind(v);
+        }
+        if let Some(v) = q.area {
+            $b.push(" AND h.area = ");
+            $b.push_bind(v.to_owned());
+        }
+        if let Some(v) = q.level {
+            $b.push(" AND h.level = ");
+            $b.push_bind(v.to_owned());
+        }
+        if q.overdue {
+            $b.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ");
+            $b.push_bind(q.today);
+        }
+        if let Some(v) = q.from {
+            $b.push(" AND h.found_on >= ");
+            $b.push_bind(v);
+        }
+        if let Some(v) = q.to {
+            $b.push(" AND h.found_on <= ");
+            $b.push_bind(v);
+        }
+        if let Some(v) = q.reporter {
+            $b.push(" AND h.reported_by = ");
+            $b.push_bind(v);
+        }
+    }};
+}
+
+/// A page of hazards, the counts per status (ignoring the status filter) and the overdue count.
+pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(String, i64)>, i64)> {
+    let order = if q.order_queue {
+        " ORDER BY h.updated_at, h.id"
+    } else {
+        " ORDER BY CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END, h.deadline, h.id"
+    };
+    Ok(on_db!(db, p => {
+        let mut b = sqlx::QueryBuilder::new(SELECT);
+        push_filters!(b, q, true);
+        b.push(order);
+        b.push(" LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
+        let rows = b.build_query_as::<HazardRow>().fetch_all(p).await?;
+        let mut c = sqlx::QueryBuilder::new(
+            "SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id");
+        push_filters!(c, q, false);
+        c.push(" GROUP BY h.status");
+        let counts = c.build_query_as::<(String, i64)>().fetch_all(p).await?;
+        let mut o = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id");
+        push_filters!(o, q, true);
+        o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
+        let overdue: i64 = o.build_query_scalar().fetch_one(p).await?;
+        (rows, counts, overdue)
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub hazard_id: String,
+    pub seq: i32,
+    pub event_id: String,
+    pub action: String,
+    pub actor_id: i64,
+    pub actor_name: String,
+    pub at: DateTime<Utc>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const SELECT_EVENTS: &str = "SELECT e.hazard_id, e.seq, e.event_id, e.action, e.actor_id, u.display_name AS actor_name, \
+     e.at, e.from_status, e.to_status, e.payload, e.prev_hash, e.hash FROM hazard_events e JOIN users u ON u.id = e.actor_id";
+
+/// A hazard's events in order.
+pub async fn events(db: &Db, hazard_id: &str) -> Result<Vec<EventRow>> {
+    let sql = format!("{SELECT_EVENTS} WHERE e.hazard_id = $1 ORDER BY e.seq");
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql)).bind(hazard_id).fetch_all(p).await?),
+    )
+}
+
+/// Every event of every hazard, hazard by hazard in order (for `xiaoan verify`), a page at a time
+/// after (hazard id, seq).
+pub async fn events_after(db: &Db, after: (&str, i32), limit: i64) -> Result<Vec<EventRow>> {
+    let sql = format!(
+        "{SELECT_EVENTS} WHERE e.hazard_id > $1 OR (e.hazard_id = $1 AND e.seq > $2) ORDER BY e.hazard_id, e.seq LIMIT $3"
+    );
+    Ok(on_db!(db, p => sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
+        .bind(after.0).bind(after.1).bind(limit).fetch_all(p).await?))
+}
+
+/// The hazard an event id was applied to, if it was.
+pub async fn event_hazard(db: &Db, event_id: &str) -> Result<Option<String>> {
+    Ok(
+        on_db!(db, p => sqlx::query_scalar::<_, String>("SELECT hazard_id FROM hazard_events WHERE event_id = $1")
+        .bind(event_id).fetch_optional(p).await?),
+    )
+}
+
+/// What an action changes on the hazard; None leaves a field as it is.
+#[derive(Default)]
+pub struct Changes {
+    pub plan: Option<(String, String, i64, NaiveDate, String)>,
+    pub submit_note: Option<String>,
+    pub after_photos: Option<String>,
+    pub signature_sha: Option<String>,
+    pub return_reason: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// One workflow action, written whole or not at all.
+pub struct Apply<'a> {
+    pub hazard_id: &'a str,
+    pub expected_version: i32,
+    pub to_status: &'static str,
+    pub changes: Changes,
+    pub photo_refs: Vec<(String, &'static str)>,
+    pub notify: Vec<(i64, &'static str)>,
+    pub webhook: Option<(String, String)>,
+}
+
+/// Applies an action: the hazard moves only if it is still at `expected_version` (else Ok(None):
+/// someone else acted first), and its event — hashed over the previous event's hash by `hash` —
+/// is appended in the same transaction. Returns the new version.
+pub async fn apply(
+    db: &Db,
+    a: &Apply<'_>,
+    event: impl Fn(&str, i32) -> NewEvent,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>> {
+    let c = &a.changes;
+    let plan = c.plan.as_ref();
+    on_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE hazards SET status = $1, version = version + 1, updated_at = $2, \
+             plan_responsible = COALESCE($3, plan_responsible), plan_measures = COALESCE($4, plan_measures), \
+             plan_funds_cents = COALESCE($5, plan_funds_cents), plan_deadline = COALESCE($6, plan_deadline), \
+             plan_contingency = COALESCE($7, plan_contingency), submit_note = COALESCE($8, submit_note), \
+             after_photos = COALESCE($9, after_photos), signature_sha = COALESCE($10, signature_sha), \
+             return_reason = COALESCE($11, return_reason), deadline = COALESCE($12, deadline), \
+             closed_at = COALESCE($13, closed_at) WHERE id = $14 AND version = $15")
+            .bind(a.to_status).bind(now)
+            .bind(plan.map(|x| x.0.clone())).bind(plan.map(|x| x.1.clone())).bind(plan.map(|x| x.2))
+            .bind(plan.map(|x| x.3)).bind(plan.map(|x| x.4.clone()))
+            .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
+            .bind(c.deadline).bind(c.closed_at).bind(a.hazard_id).bind(a.expected_version)
+            .execute(&mut *tx).await?.rows_affected();
+        if updated == 0 {
+            return Ok(None);
+        }
+        let (prev_hash, prev_seq): (String, i32) = sqlx::query_as(
+            "SELECT hash, seq FROM hazard_events WHERE hazard_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(a.hazard_id).fetch_one(&mut *tx).await?;
+        let e = event(&prev_hash, prev_seq + 1);
+        sqlx::query(
+            "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
+             prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(a.hazard_id).bind(e.seq).bind(&e.event_id).bind(e.action).bind(e.actor_id).bind(e.at)
+            .bind(e.from_status).bind(e.to_status).bind(&e.payload).bind(&e.prev_hash).bind(&e.hash)
+            .execute(&mut *tx).await?;
+        for (sha, role) in &a.photo_refs {
+            sqlx::query("INSERT INTO photo_refs (sha256, record_kind, record_id, role) VALUES ($1, 'hazard', $2, $3) \
+                         ON CONFLICT DO NOTHING")
+                .bind(sha).bind(a.hazard_id).bind(*role).execute(&mut *tx).await?;
+        }
+        for (user, kind) in &a.notify {
+            sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(user).bind(a.hazard_id).bind(*kind).bind(now).execute(&mut *tx).await?;
+        }
+        if let Some((event, payload)) = &a.webhook {
+            sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
+                .bind(event).bind(payload).bind(now).execute(&mut *tx).await?;
+        }
+        let version: i32 = sqlx::query_scalar("SELECT version FROM hazards WHERE id = $1")
+            .bind(a.hazard_id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(version))
+    })
+}
+
+/// Reports a hazard on its own (outside an inspection). Returns whether it was created.
+pub async fn report(
+    db: &Db,
+    h: &NewHazard,
+    notify: &[(i64, &'static str)],
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    on_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let created = insert_new_hazard!(tx, h, now);
+        if created {
+            for (user, kind) in notify {
+                sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(user).bind(&h.id).bind(*kind).bind(now).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(created)
+    })
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DueRow {
+    pub id: String,
+    pub school_id: i64,
+    pub reported_by: i64,
+    pub deadline: NaiveDate,
+}
+
+/// Open hazards with a deadline on or before `by`.
+pub async fn open_due_by(db: &Db, by: NaiveDate) -> Result<Vec<DueRow>> {
+    Ok(on_db!(db, p => sqlx::query_as::<_, DueRow>(
+        "SELECT id, school_id, reported_by, deadline FROM hazards \
+         WHERE status IN ('reported', 'rectifying', 'submitted') AND deadline <= $1 ORDER BY deadline, id")
+        .bind(by).fetch_all(p).await?))
 }

@@ -8,12 +8,14 @@ pub mod campaigns;
 pub mod checklists;
 pub mod hazards;
 pub mod inspections;
+pub mod notifications;
 pub mod orgs;
 pub mod photos;
 pub mod plans;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
+pub mod webhooks;
 
 use crate::error::Result;
 use sqlx::postgres::{PgPool, PgPoolOptions};

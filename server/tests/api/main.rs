@@ -3,6 +3,7 @@
 
 mod admin;
 mod cli;
+mod hazards;
 mod helpers;
 mod inspections;
 mod photos;
