@@ -2,8 +2,11 @@
 //! backend method, shape the response. The backend (implemented by the server crate) does the work.
 
 use crate::domain::checklist::{Checklist, ChecklistSummary};
-use crate::domain::hazard::DeadlinePolicy;
+use crate::domain::hazard::{
+    DeadlinePolicy, EventInput, HazardDetail, HazardFilter, HazardList, ReportInput,
+};
 use crate::domain::inspection::{Inspection, InspectionDraft, InspectionSummary, SubmitInspection};
+use crate::domain::notification::Inbox;
 use crate::domain::plan::{Named, Plan, Suggestion};
 use crate::domain::{Me, SchoolSummary, SchoolType, UserSummary};
 use crate::error::AppError;
@@ -119,6 +122,44 @@ pub struct PlanForm {
     pub note: String,
 }
 
+/// A hazard's screen: the hazard, and an id for the next action taken on it (made when the
+/// screen is shown, so a double tap applies once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HazardPage {
+    pub detail: HazardDetail,
+    pub event_id: String,
+    pub today: NaiveDate,
+    /// Other hazards of the same school still open (for the principal's next step).
+    pub school_open: i64,
+}
+
+/// A workflow action as a plain form sends it (everything but the rectification, which needs
+/// photos and a signature).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActionForm {
+    pub hazard_id: String,
+    pub event_id: String,
+    pub action: String,
+    pub expected_version: i32,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub deadline: String,
+    #[serde(default)]
+    pub responsible: String,
+    #[serde(default)]
+    pub measures: String,
+    #[serde(default)]
+    pub funds_yuan: String,
+    #[serde(default)]
+    pub contingency: String,
+    /// Where to go afterwards (the queue, or the hazard itself).
+    #[serde(default)]
+    pub back: String,
+}
+
 #[cfg(feature = "ssr")]
 pub mod backend {
     //! The contract between these server functions and the server that runs them.
@@ -216,6 +257,28 @@ pub mod backend {
         async fn plans_page(&self, req: &Parts) -> Result<PlansPage, AppError>;
         async fn create_plan(&self, req: &Parts, form: PlanForm) -> Result<(), AppError>;
         async fn cancel_plan(&self, req: &Parts, id: uuid::Uuid) -> Result<(), AppError>;
+        async fn hazard_page(&self, req: &Parts, id: uuid::Uuid) -> Result<HazardPage, AppError>;
+        async fn hazard_event(
+            &self,
+            req: &Parts,
+            id: uuid::Uuid,
+            e: EventInput,
+        ) -> Result<HazardDetail, AppError>;
+        async fn hazards(
+            &self,
+            req: &Parts,
+            f: HazardFilter,
+            queue: bool,
+        ) -> Result<HazardList, AppError>;
+        async fn report_hazard(
+            &self,
+            req: &Parts,
+            id: uuid::Uuid,
+            r: ReportInput,
+        ) -> Result<HazardDetail, AppError>;
+        async fn inbox(&self, req: &Parts) -> Result<Inbox, AppError>;
+        async fn unread(&self, req: &Parts) -> Result<i64, AppError>;
+        async fn mark_read(&self, req: &Parts) -> Result<(), AppError>;
     }
 
     pub type SharedBackend = std::sync::Arc<dyn Backend>;
@@ -418,4 +481,106 @@ pub async fn create_plan(form: PlanForm) -> Result<(), AppError> {
 pub async fn cancel_plan(id: String) -> Result<(), AppError> {
     let (b, req) = backend::get()?;
     b.cancel_plan(&req, parse_id(&id)?).await
+}
+
+#[server(prefix = "/fn", endpoint = "load_hazard")]
+pub async fn load_hazard(id: String) -> Result<HazardPage, AppError> {
+    let (b, req) = backend::get()?;
+    b.hazard_page(&req, parse_id(&id)?).await
+}
+
+/// A workflow action from a plain form (works before the page is interactive).
+#[server(prefix = "/fn", endpoint = "hazard_action")]
+pub async fn hazard_action(form: ActionForm) -> Result<(), AppError> {
+    use crate::domain::hazard::PlanFields;
+    use crate::domain::workflow::Action;
+    let (b, req) = backend::get()?;
+    let id = parse_id(&form.hazard_id)?;
+    let action = Action::parse(&form.action).ok_or(AppError::Malformed)?;
+    let date = |s: &str| s.trim().parse::<NaiveDate>().ok();
+    let plan = (action == Action::Plan).then(|| PlanFields {
+        responsible: form.responsible.clone(),
+        measures: form.measures.clone(),
+        // An unreadable amount fails the completeness rule, with its message.
+        funds_yuan: form.funds_yuan.trim().parse().unwrap_or(f64::NAN),
+        deadline: date(&form.deadline).unwrap_or_default(),
+        contingency: form.contingency.clone(),
+    });
+    let e = EventInput {
+        event_id: parse_id(&form.event_id)?,
+        action,
+        expected_version: form.expected_version,
+        note: form.note,
+        reason: form.reason,
+        photos: Vec::new(),
+        signature: None,
+        deadline: if action == Action::Extend { date(&form.deadline) } else { None },
+        plan,
+    };
+    b.hazard_event(&req, id, e).await?;
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        format!("/hazards/{id}")
+    };
+    leptos_axum::redirect(&back);
+    Ok(())
+}
+
+/// The rectification (with after-photos and the signature), sent by the hazard screen.
+#[server(prefix = "/fn", endpoint = "submit_rectification", input = Json)]
+pub async fn submit_rectification(id: String, event: EventInput) -> Result<HazardDetail, AppError> {
+    let (b, req) = backend::get()?;
+    b.hazard_event(&req, parse_id(&id)?, event).await
+}
+
+#[server(prefix = "/fn", endpoint = "hazards", input = Json)]
+pub async fn list_hazards(filter: HazardFilter, queue: bool) -> Result<HazardList, AppError> {
+    let (b, req) = backend::get()?;
+    b.hazards(&req, filter, queue).await
+}
+
+#[server(prefix = "/fn", endpoint = "report_hazard", input = Json)]
+pub async fn report_hazard(id: String, report: ReportInput) -> Result<HazardDetail, AppError> {
+    let (b, req) = backend::get()?;
+    b.report_hazard(&req, parse_id(&id)?, report).await
+}
+
+#[server(prefix = "/fn", endpoint = "inbox")]
+pub async fn load_inbox() -> Result<Inbox, AppError> {
+    let (b, req) = backend::get()?;
+    b.inbox(&req).await
+}
+
+#[server(prefix = "/fn", endpoint = "unread")]
+pub async fn unread_count() -> Result<i64, AppError> {
+    let (b, req) = backend::get()?;
+    b.unread(&req).await
+}
+
+#[server(prefix = "/fn", endpoint = "mark_read")]
+pub async fn mark_all_read() -> Result<(), AppError> {
+    let (b, req) = backend::get()?;
+    b.mark_read(&req).await
+}
+
+/// The closure queue: each submitted hazard with its photos, and an id for the action taken on
+/// it (made when the queue is shown, so a double tap applies once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub total: i64,
+    pub items: Vec<(HazardDetail, String)>,
+}
+
+#[server(prefix = "/fn", endpoint = "load_queue", input = Json)]
+pub async fn load_queue(filter: HazardFilter) -> Result<QueuePage, AppError> {
+    let (b, req) = backend::get()?;
+    let list = b.hazards(&req, filter, true).await?;
+    let mut items = Vec::with_capacity(list.items.len());
+    for h in list.items {
+        let id = uuid::Uuid::parse_str(&h.id).map_err(|_| AppError::Internal)?;
+        let page = b.hazard_page(&req, id).await?;
+        items.push((page.detail, page.event_id));
+    }
+    Ok(QueuePage { total: list.total, items })
 }

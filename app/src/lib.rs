@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+mod closure;
 pub mod domain;
 pub mod error;
 pub mod i18n;
@@ -64,6 +65,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/checklists") view=planning::ChecklistsPage ssr=SsrMode::Async/>
                 <Route path=path!("/checklists/:id") view=planning::ChecklistPage ssr=SsrMode::Async/>
                 <Route path=path!("/plans") view=planning::PlansPage ssr=SsrMode::Async/>
+                <Route path=path!("/hazards/new") view=closure::NewHazardPage ssr=SsrMode::Async/>
+                <Route path=path!("/hazards/:id") view=closure::HazardView ssr=SsrMode::Async/>
+                <Route path=path!("/queue") view=closure::QueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/ledger") view=closure::LedgerPage ssr=SsrMode::Async/>
+                <Route path=path!("/inbox") view=closure::InboxPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

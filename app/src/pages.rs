@@ -64,6 +64,9 @@ fn HomeContent() -> impl IntoView {
     let me = use_me();
     let home = Resource::new(|| (), |_| api::get_home());
     let role = me.role;
+    // The role's sections are rendered beside the campaign card, not inside its Suspense, so
+    // every resource on this screen is created in the same order on the server and in the
+    // browser (a resource created inside another's Suspense broke hydration).
     view! {
         <section class="greeting">
             <p class="hello">{t(Msg::Hello)}<strong>{me.display_name.clone()}</strong></p>
@@ -72,11 +75,12 @@ fn HomeContent() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match home.await {
-                    Ok(h) => view! { <CampaignCard campaign=h.campaign.clone()/> <RoleSections role home=h/> }.into_any(),
+                    Ok(h) => view! { <CampaignCard campaign=h.campaign.clone()/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
         </Suspense>
+        <RoleSections role home/>
     }
 }
 
@@ -97,10 +101,19 @@ fn CampaignCard(campaign: Option<api::CampaignCard>) -> impl IntoView {
 }
 
 #[component]
-fn RoleSections(role: Role, home: api::HomeData) -> impl IntoView {
+fn RoleSections(
+    role: Role,
+    home: Resource<Result<api::HomeData, crate::error::AppError>>,
+) -> impl IntoView {
     match role {
         Role::Inspector => view! {
             <a class="button primary wide big" href="/inspect">{t(Msg::StartInspection)}</a>
+            <section class="tiles">
+                <a class="tile" href="/queue"><span class="tile-title">{t(Msg::MyReviews)}</span></a>
+                <a class="tile" href="/hazards/new"><span class="tile-title">{t(Msg::ReportHazard)}</span></a>
+                <a class="tile" href="/ledger"><span class="tile-title">{t(Msg::Ledger)}</span></a>
+                <a class="tile" href="/schools"><span class="tile-title">{t(Msg::SeeSchools)}</span></a>
+            </section>
             <section class="section">
                 <h2>{t(Msg::MyInspections)}</h2>
                 <crate::inspect::InspectionList/>
@@ -110,7 +123,8 @@ fn RoleSections(role: Role, home: api::HomeData) -> impl IntoView {
         Role::Principal => view! {
             <section class="section">
                 <h2>{t(Msg::MySchoolHazards)}</h2>
-                <Empty text=Msg::EmptySchoolHazards/>
+                <crate::closure::SchoolHazards/>
+                <a class="button secondary" href="/ledger">{t(Msg::AllMyHazards)}</a>
             </section>
             <section class="section">
                 <h2>{t(Msg::SchoolInspections)}</h2>
@@ -119,18 +133,17 @@ fn RoleSections(role: Role, home: api::HomeData) -> impl IntoView {
         }
         .into_any(),
         Role::Office => view! {
+            <section class="tiles">
+                <a class="tile" href="/queue"><span class="tile-title">{t(Msg::ClosureQueue)}</span></a>
+                <a class="tile" href="/ledger"><span class="tile-title">{t(Msg::Ledger)}</span></a>
+                <a class="tile" href="/plans"><span class="tile-title">{t(Msg::PlansTitle)}</span></a>
+                <a class="tile" href="/checklists"><span class="tile-title">{t(Msg::ChecklistsTitle)}</span></a>
+                <a class="tile" href="/schools"><span class="tile-title">{t(Msg::SeeSchools)}</span></a>
+                <a class="tile" href="/hazards/new"><span class="tile-title">{t(Msg::ReportHazard)}</span></a>
+            </section>
             <section class="section">
                 <h2>{t(Msg::Inspections)}</h2>
                 <crate::inspect::InspectionList/>
-                <a class="button secondary" href="/schools">{t(Msg::SeeSchools)}</a>
-            </section>
-            <section class="section">
-                <h2>{t(Msg::ClosureQueue)}</h2>
-                <Empty text=Msg::EmptyClosureQueue/>
-            </section>
-            <section class="section">
-                <h2>{t(Msg::Ledger)}</h2>
-                <Empty text=Msg::EmptyLedger/>
             </section>
             <section class="section">
                 <h2>{t(Msg::Reports)}</h2>
@@ -139,18 +152,24 @@ fn RoleSections(role: Role, home: api::HomeData) -> impl IntoView {
         }
         .into_any(),
         Role::Admin => view! {
-            <section class="tiles">
-                <a class="tile" href="/admin/users">
-                    <strong>{home.users}</strong>
-                    <span>{t(Msg::AccountsCount)}</span>
-                    <span class="tile-title">{t(Msg::AdminUsers)}</span>
-                </a>
-                <a class="tile" href="/schools">
-                    <strong>{home.schools}</strong>
-                    <span>{t(Msg::SchoolsCount)}</span>
-                    <span class="tile-title">{t(Msg::AdminSchools)}</span>
-                </a>
-            </section>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    home.await.ok().map(|home| view! {
+                        <section class="tiles">
+                            <a class="tile" href="/admin/users">
+                                <strong>{home.users}</strong>
+                                <span>{t(Msg::AccountsCount)}</span>
+                                <span class="tile-title">{t(Msg::AdminUsers)}</span>
+                            </a>
+                            <a class="tile" href="/schools">
+                                <strong>{home.schools}</strong>
+                                <span>{t(Msg::SchoolsCount)}</span>
+                                <span class="tile-title">{t(Msg::AdminSchools)}</span>
+                            </a>
+                        </section>
+                    })
+                })}
+            </Suspense>
         }
         .into_any(),
     }

@@ -64,8 +64,22 @@ pub fn PhotoPicker(
     school_id: i64,
     previews: Previews,
     #[prop(optional, into)] required: Signal<bool>,
+    /// A before-photo to lay over the camera view, so the after-photo shows the same spot.
+    #[prop(optional)]
+    overlay: Option<String>,
 ) -> impl IntoView {
     let pending = RwSignal::new(Vec::<Pending>::new());
+    let has_overlay = overlay.is_some();
+    let overlay = StoredValue::new(overlay);
+    let open_camera = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(url) = overlay.get_value() {
+            let labels = (t(Msg::Close), t(Msg::ToggleBefore), t(Msg::Shutter));
+            client::overlay_camera(url, labels, pending, previews, on_added, school_id);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = overlay;
+    };
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         client::take_files(ev, pending, previews, on_added, school_id);
@@ -117,6 +131,9 @@ pub fn PhotoPicker(
             </ul>
             {move || missing().then(|| view! { <p class="hint warn">{t(Msg::PhotoNeeded)}</p> })}
             <div class="row photo-buttons">
+                {has_overlay.then(|| view! {
+                    <button type="button" class="button primary" on:click=open_camera>{t(Msg::ShootSameSpot)}</button>
+                })}
                 <label class="button secondary">
                     {t(Msg::TakePhoto)}
                     <input class="visually-hidden" type="file" accept="image/*" capture="environment" on:change=on_change/>
@@ -146,6 +163,48 @@ pub mod client {
         async fn upload_photo(sha: &str, blob: JsValue, school: f64) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = locate)]
         async fn locate_js(ms: u32) -> JsValue;
+        #[wasm_bindgen(js_name = cameraWithOverlay)]
+        async fn camera_with_overlay(before: &str, labels: JsValue) -> JsValue;
+        #[wasm_bindgen(js_name = attachSignaturePad)]
+        pub fn attach_signature_pad(canvas: &web_sys::HtmlCanvasElement);
+        #[wasm_bindgen(js_name = clearSignature)]
+        pub fn clear_signature(canvas: &web_sys::HtmlCanvasElement);
+        #[wasm_bindgen(js_name = uploadSignature, catch)]
+        async fn upload_signature_js(
+            canvas: &web_sys::HtmlCanvasElement,
+            school: f64,
+        ) -> Result<JsValue, JsValue>;
+    }
+
+    /// Uploads the drawn signature; its address, or the reason it failed.
+    pub async fn upload_signature(
+        canvas: &web_sys::HtmlCanvasElement,
+        school_id: i64,
+    ) -> Result<String, String> {
+        match upload_signature_js(canvas, school_id as f64).await {
+            Ok(v) => v.as_string().ok_or_else(|| "?".to_owned()),
+            Err(e) => Err(message(&e)),
+        }
+    }
+
+    pub(super) fn overlay_camera(
+        before: String,
+        labels: (&'static str, &'static str, &'static str),
+        pending: RwSignal<Vec<Pending>>,
+        previews: Previews,
+        on_added: Callback<String>,
+        school_id: i64,
+    ) {
+        spawn_local(async move {
+            let l = js_sys::Object::new();
+            for (k, v) in [("close", labels.0), ("toggle", labels.1), ("shoot", labels.2)] {
+                let _ = js_sys::Reflect::set(&l, &JsValue::from_str(k), &JsValue::from_str(v));
+            }
+            let file = camera_with_overlay(&before, l.into()).await;
+            if let Ok(file) = file.dyn_into::<web_sys::File>() {
+                add_files(vec![file], pending, previews, on_added, school_id);
+            }
+        });
     }
 
     /// The phone's position when it shares one within `ms`.
@@ -179,6 +238,16 @@ pub mod client {
         let Some(list) = input.files() else { return };
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         input.set_value("");
+        add_files(files, pending, previews, on_added, school_id);
+    }
+
+    fn add_files(
+        files: Vec<web_sys::File>,
+        pending: RwSignal<Vec<Pending>>,
+        previews: Previews,
+        on_added: Callback<String>,
+        school_id: i64,
+    ) {
         for file in files {
             let key = NEXT.with(|n| {
                 let k = n.get();

@@ -106,6 +106,7 @@ pub fn Page(
                         view! {
                             <header class="topbar">
                                 <h1>{t(title)}</h1>
+                                <Bell/>
                                 <LangSwitch/>
                             </header>
                             <main class="content">{children.with_value(|c| c())}</main>
@@ -118,6 +119,22 @@ pub fn Page(
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The inbox with its unread count, in the title bar.
+#[component]
+fn Bell() -> impl IntoView {
+    let unread = Resource::new(|| (), |_| crate::api::unread_count());
+    view! {
+        <a class="bell" href="/inbox" aria-label=t(Msg::Inbox)>
+            <span aria-hidden="true">"🔔"</span>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    unread.await.ok().filter(|n| *n > 0).map(|n| view! { <span class="bell-count">{n}</span> })
+                })}
+            </Suspense>
+        </a>
     }
 }
 
@@ -137,8 +154,8 @@ fn TabBar(role: Role) -> impl IntoView {
         ],
         Role::Office => &[
             ("/", Msg::TabHome, "⌂"),
-            ("/plans", Msg::TabPlans, "▤"),
-            ("/checklists", Msg::TabChecklists, "☑"),
+            ("/queue", Msg::TabQueue, "✔"),
+            ("/ledger", Msg::TabLedger, "▤"),
             ("/me", Msg::TabMe, "●"),
         ],
         Role::Inspector => &[

@@ -14,6 +14,7 @@ pub mod service;
 pub mod state;
 pub mod storage;
 mod ui_backend;
+pub mod xlsx;
 
 use crate::config::Config;
 use crate::error::Result;

@@ -2,12 +2,18 @@
 
 use crate::auth::{self, Caller, RequestMeta};
 use crate::error::Result;
-use crate::service::{accounts, checklists, home, inspections, plans, schools};
+use crate::service::{
+    accounts, checklists, hazards, home, inspections, notifications, plans, schools,
+};
 use crate::state::AppState;
 use app::api::backend::Backend;
-use app::api::{HomeData, InspectionPage, ItemForm, NewUserForm, PlanForm, PlansPage, SchoolForm};
+use app::api::{
+    HazardPage, HomeData, InspectionPage, ItemForm, NewUserForm, PlanForm, PlansPage, SchoolForm,
+};
 use app::domain::checklist::{Checklist, ChecklistSummary};
+use app::domain::hazard::{EventInput, HazardDetail, HazardFilter, HazardList, ReportInput};
 use app::domain::inspection::{Inspection, InspectionDraft, InspectionSummary, SubmitInspection};
+use app::domain::notification::Inbox;
 use app::domain::{Me, SchoolSummary, UserSummary};
 use app::error::AppError;
 use axum::http::request::Parts;
@@ -187,5 +193,51 @@ impl Backend for UiBackend {
 
     async fn cancel_plan(&self, req: &Parts, id: Uuid) -> Result<(), AppError> {
         out(async { plans::cancel(&self.0, &self.caller(req).await?, id).await }.await)
+    }
+
+    async fn hazard_page(&self, req: &Parts, id: Uuid) -> Result<HazardPage, AppError> {
+        out(async { hazards::page(&self.0, &self.caller(req).await?, id).await }.await)
+    }
+
+    async fn hazard_event(
+        &self,
+        req: &Parts,
+        id: Uuid,
+        e: EventInput,
+    ) -> Result<HazardDetail, AppError> {
+        out(async { hazards::act(&self.0, &self.caller(req).await?, id, e).await }.await)
+    }
+
+    async fn hazards(
+        &self,
+        req: &Parts,
+        f: HazardFilter,
+        queue: bool,
+    ) -> Result<HazardList, AppError> {
+        out(async { hazards::list(&self.0, &self.caller(req).await?, &f, queue).await }.await)
+    }
+
+    async fn report_hazard(
+        &self,
+        req: &Parts,
+        id: Uuid,
+        r: ReportInput,
+    ) -> Result<HazardDetail, AppError> {
+        out(async {
+            hazards::report(&self.0, &self.caller(req).await?, id, r).await.map(|(_, h)| h)
+        }
+        .await)
+    }
+
+    async fn inbox(&self, req: &Parts) -> Result<Inbox, AppError> {
+        out(async { notifications::inbox(&self.0, &self.caller(req).await?).await }.await)
+    }
+
+    async fn unread(&self, req: &Parts) -> Result<i64, AppError> {
+        out(async { notifications::unread(&self.0, &self.caller(req).await?).await }.await)
+    }
+
+    async fn mark_read(&self, req: &Parts) -> Result<(), AppError> {
+        out(async { notifications::mark_read(&self.0, &self.caller(req).await?).await }.await)
     }
 }

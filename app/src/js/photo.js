@@ -257,3 +257,92 @@ function sha256(data) {
   for (let i = 0; i < 8; i++) odv.setUint32(i * 4, h[i]);
   return out;
 }
+
+// ---- Taking the after-photo with the before-photo faded over the camera view ----
+
+// Opens the rear camera full screen with `beforeUrl` laid over it at 40 % so the same spot is
+// shot from the same angle. Resolves with a File, or null when closed or when the browser has no
+// camera access (the caller then falls back to the ordinary file input).
+export function cameraWithOverlay(beforeUrl, labels) {
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return Promise.resolve(null);
+  return new Promise(async (resolve) => {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: 'environment', width: { ideal: 1920 }, height: { ideal: 1440 } }, audio: false,
+      });
+    } catch (_) { resolve(null); return; }
+    const root = document.createElement('div');
+    root.className = 'overlay-camera';
+    const video = document.createElement('video');
+    video.playsInline = true; video.muted = true; video.srcObject = stream;
+    const ghost = document.createElement('img');
+    ghost.src = beforeUrl; ghost.alt = ''; ghost.className = 'ghost';
+    const bar = document.createElement('div');
+    bar.className = 'overlay-bar';
+    const close = document.createElement('button');
+    close.type = 'button'; close.className = 'button secondary'; close.textContent = labels.close;
+    const toggle = document.createElement('button');
+    toggle.type = 'button'; toggle.className = 'button secondary'; toggle.textContent = labels.toggle;
+    const shoot = document.createElement('button');
+    shoot.type = 'button'; shoot.className = 'button primary shutter'; shoot.textContent = labels.shoot;
+    bar.append(close, toggle, shoot);
+    root.append(video, ghost, bar);
+    document.body.append(root);
+    await video.play().catch(() => {});
+    const done = (file) => { stream.getTracks().forEach((t) => t.stop()); root.remove(); resolve(file); };
+    close.onclick = () => done(null);
+    toggle.onclick = () => { ghost.hidden = !ghost.hidden; };
+    shoot.onclick = () => {
+      const c = document.createElement('canvas');
+      c.width = video.videoWidth; c.height = video.videoHeight;
+      c.getContext('2d').drawImage(video, 0, 0);
+      c.toBlob((b) => done(b ? new File([b], 'after.jpg', { type: 'image/jpeg' }) : null), 'image/jpeg', 0.92);
+    };
+  });
+}
+
+// ---- A handwritten signature drawn on a canvas ----
+
+export function attachSignaturePad(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const rect = canvas.getBoundingClientRect();
+  canvas.width = Math.round(rect.width * ratio);
+  canvas.height = Math.round(rect.height * ratio);
+  const g = canvas.getContext('2d');
+  g.scale(ratio, ratio);
+  g.lineWidth = 2.5; g.lineCap = 'round'; g.lineJoin = 'round'; g.strokeStyle = '#111827';
+  let drawing = false;
+  const at = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+  canvas.onpointerdown = (e) => { drawing = true; canvas.setPointerCapture(e.pointerId); g.beginPath(); g.moveTo(...at(e)); e.preventDefault(); };
+  canvas.onpointermove = (e) => { if (!drawing) return; g.lineTo(...at(e)); g.stroke(); canvas.dataset.signed = '1'; e.preventDefault(); };
+  canvas.onpointerup = canvas.onpointercancel = () => { drawing = false; canvas.dispatchEvent(new Event('signed')); };
+}
+
+export function clearSignature(canvas) {
+  canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+  delete canvas.dataset.signed;
+}
+
+// Uploads the signature as a PNG (white background) and resolves with its address.
+export async function uploadSignature(canvas, schoolId) {
+  if (!canvas.dataset.signed) throw new Error('unsigned');
+  const c = document.createElement('canvas');
+  c.width = canvas.width; c.height = canvas.height;
+  const g = c.getContext('2d');
+  g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height); g.drawImage(canvas, 0, 0);
+  const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const sha = await sha256Hex(bytes);
+  const query = schoolId > 0 ? `?school=${schoolId}` : '';
+  const res = await fetch(`/api/v1/photos/${sha}${query}`, {
+    method: 'PUT', body: blob, credentials: 'same-origin',
+    headers: { 'content-type': 'image/png', 'x-device-time': new Date().toISOString() },
+  });
+  if (!res.ok) {
+    let message = `HTTP ${res.status}`;
+    try { message = (await res.json()).error.message || message; } catch (_) { /* not ours */ }
+    throw new Error(message);
+  }
+  return sha;
+}

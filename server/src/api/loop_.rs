@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/hazards", get(list_hazards))
         .route("/api/v1/hazards/queue", get(closure_queue))
+        .route("/api/v1/hazards.xlsx", get(ledger_xlsx))
         .route("/api/v1/hazards/{id}", get(get_hazard).put(report_hazard))
         .route("/api/v1/hazards/{id}/events", post(hazard_event))
         .route("/api/v1/notifications", get(inbox))
@@ -34,6 +35,23 @@ async fn list_hazards(
     ApiQuery(f): ApiQuery<HazardFilter>,
 ) -> Result<Json<HazardList>, Error> {
     Ok(Json(hazards::list(&state, &caller, &f, false).await?))
+}
+
+/// The ledger (same filters) as an Excel file laid out like a filed form.
+#[utoipa::path(get, path = "/api/v1/hazards.xlsx", tag = "hazards", params(HazardFilter),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+              (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse)))]
+async fn ledger_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(f): ApiQuery<HazardFilter>,
+) -> Result<Response, Error> {
+    let bytes = hazards::ledger_xlsx(&state, &caller, &f).await?;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, crate::xlsx::MIME.to_owned()),
+        (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6.xlsx".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 /// The closure queue: submitted hazards in scope, oldest submission first.

@@ -56,6 +56,7 @@ use utoipa::{OpenApi, ToSchema};
         work::submit_inspection,
         loop_::list_hazards,
         loop_::closure_queue,
+        loop_::ledger_xlsx,
         loop_::get_hazard,
         loop_::report_hazard,
         loop_::hazard_event,

@@ -667,3 +667,59 @@ pub async fn verify(db: &storage::Db) -> Result<(Vec<Break>, u64)> {
     }
     Ok((breaks, checked))
 }
+
+/// A hazard's screen, with a fresh id for the next action and the school's other open hazards.
+pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::api::HazardPage> {
+    let detail = detail(state, caller, id).await?;
+    let within = storage::orgs::Within::School(detail.summary.school_id);
+    let q = ListQuery {
+        within: &within,
+        status: None,
+        school: None,
+        area: None,
+        level: None,
+        overdue: false,
+        from: None,
+        to: None,
+        reporter: None,
+        today: china_date(Utc::now()),
+        order_queue: false,
+        limit: 1,
+        offset: 0,
+    };
+    let (_, counts, _) = storage::hazards::list(&state.db, &q).await?;
+    let open = counts
+        .iter()
+        .filter(|(s, _)| HazardStatus::parse(s).is_some_and(HazardStatus::is_open))
+        .map(|(_, n)| n)
+        .sum::<i64>();
+    Ok(app::api::HazardPage {
+        detail,
+        event_id: Uuid::now_v7().to_string(),
+        today: china_date(Utc::now()),
+        school_open: open,
+    })
+}
+
+/// The ledger as an xlsx file, every matching hazard (up to 20,000).
+pub async fn ledger_xlsx(state: &AppState, caller: &Caller, f: &HazardFilter) -> Result<Vec<u8>> {
+    let mut all = Vec::new();
+    for page in 0..400 {
+        let l = list(state, caller, &HazardFilter { page: Some(page), ..f.clone() }, false).await?;
+        let done = l.items.len() < PAGE as usize;
+        all.extend(l.items);
+        if done {
+            break;
+        }
+    }
+    let unit = caller.user.org_name.clone();
+    let today = china_date(Utc::now()).to_string();
+    let bytes = tokio::task::spawn_blocking(move || crate::xlsx::ledger(&unit, &today, &all))
+        .await?
+        .map_err(|e| {
+            tracing::error!(error = %e, "xlsx rendering failed");
+            AppError::Internal
+        })?;
+    caller.audit(state, "hazard.export", "ledger", "").await?;
+    Ok(bytes)
+}

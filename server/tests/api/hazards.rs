@@ -358,6 +358,11 @@ async fn the_ledger_counts_match_the_hazards_states_exactly() {
     assert_eq!(major["total"], 1);
     let res = app.get(&office, "/api/v1/hazards?status=bogus").await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let xlsx = app.get(&office, "/api/v1/hazards.xlsx?level=general").await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.headers()["content-type"].to_str().expect("type").contains("spreadsheetml"));
+    let bytes = xlsx.bytes().await.expect("bytes");
+    assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip file");
 }
 
 #[tokio::test]
