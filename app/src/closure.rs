@@ -158,7 +158,7 @@ fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
                 {detail.submit_note.clone().map(|n| view! { <p>{n}</p> })}
                 {detail.signature.clone().map(|s| view! {
                     <p class="muted small">{t(Msg::Signature)}</p>
-                    <img class="signature" src=display_url(&s) alt=t(Msg::Signature)/>
+                    <img class="signature" src=format!("/api/v1/photos/{s}/original") alt=t(Msg::Signature)/>
                 })}
             </section>
         })}

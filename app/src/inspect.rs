@@ -472,7 +472,7 @@ fn ItemCard(
                 <h3>{it.title.clone()}</h3>
                 {major.then(|| view! { <span class="badge major">{t(Msg::LevelMajor)}</span> })}
             </header>
-            <p class="content">{it.content.clone()}</p>
+            <p class="item-content">{it.content.clone()}</p>
             <p class="standard"><strong>{t(Msg::Standard)}"："</strong>{it.standard.clone()}</p>
             <div class="outcomes" role="group">
                 {button(Outcome::Pass, "pass")}

@@ -207,7 +207,7 @@ fn TemplateItem(
                 <h3>{i.title.clone()}</h3>
                 {(i.level == HazardLevel::Major).then(|| view! { <span class="badge major">{t(Msg::LevelMajor)}</span> })}
             </header>
-            <p class="content">{i.content.clone()}</p>
+            <p class="item-content">{i.content.clone()}</p>
             <p class="standard"><strong>{t(Msg::Standard)}"："</strong>{i.standard.clone()}</p>
             <p class="muted small">
                 {t(applies_label(i.applies_to))}

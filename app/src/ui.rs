@@ -128,7 +128,9 @@ fn Bell() -> impl IntoView {
     let unread = Resource::new(|| (), |_| crate::api::unread_count());
     view! {
         <a class="bell" href="/inbox" aria-label=t(Msg::Inbox)>
-            <span aria-hidden="true">"🔔"</span>
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/>
+            </svg>
             <Suspense>
                 {move || Suspend::new(async move {
                     unread.await.ok().filter(|n| *n > 0).map(|n| view! { <span class="bell-count">{n}</span> })
