@@ -67,6 +67,9 @@ pub struct InspectionPage {
     pub deadlines: DeadlinePolicy,
     /// Today in China, for the default deadlines of new hazards.
     pub today: NaiveDate,
+    /// Submitted on this phone and waiting to be sent (never set by the server).
+    #[serde(default)]
+    pub queued: bool,
 }
 
 /// A school one can start an inspection of, with the id the new inspection will take (made on

@@ -55,13 +55,13 @@ pub fn HazardCard(h: HazardSummary) -> impl IntoView {
 /// The principal's open hazards, overdue first, then by deadline.
 #[component]
 pub fn SchoolHazards() -> impl IntoView {
-    let list = Resource::new(|| (), |_| api::list_hazards(HazardFilter::default(), false));
+    let list = Resource::new(|| (), |_| crate::local::sendable(crate::local::school_hazards()));
     view! {
         <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(l) => {
-                        let open: Vec<_> = l.items.into_iter().filter(|h| h.status.is_open()).collect();
+                        let open: Vec<_> = l.into_iter().filter(|h| h.status.is_open()).collect();
                         if open.is_empty() {
                             view! { <Empty text=Msg::EmptySchoolHazards/> }.into_any()
                         } else {
@@ -80,7 +80,10 @@ pub fn HazardView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let reload = RwSignal::new(0u32);
-    let page = Resource::new(move || (id(), reload.get()), |(id, _)| api::load_hazard(id));
+    let page = Resource::new(
+        move || (id(), reload.get()),
+        |(id, _)| crate::local::sendable(crate::local::hazard_page(id)),
+    );
     view! {
         <Page title=Msg::HazardTitlePage>
             <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
@@ -98,6 +101,7 @@ pub fn HazardView() -> impl IntoView {
 
 #[component]
 fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
+    let page = p.clone();
     let HazardPage { detail, event_id, today, .. } = p;
     let h = detail.summary.clone();
     let query = use_query_map();
@@ -162,9 +166,9 @@ fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
                 })}
             </section>
         })}
-        {can(Action::Plan).then(|| view! { <PlanForm base=base.clone() today/> })}
+        {can(Action::Plan).then(|| view! { <PlanForm base=base.clone() today page=page.clone() reload/> })}
         {can(Action::Submit).then(|| view! {
-            <SubmitForm base=base.clone() school_id=h.school_id before=before.first().cloned() reload/>
+            <SubmitForm base=base.clone() school_id=h.school_id before=before.first().cloned() reload page=page.clone()/>
         })}
         {can(Action::Approve).then(|| view! { <ReviewForms base=base.clone() back=format!("/hazards/{}", h.id)/> })}
         {can(Action::Extend).then(|| view! { <ExtendForm base=base.clone() today/> })}
@@ -234,13 +238,63 @@ fn Hidden(base: FormBase, action: Action, #[prop(optional)] back: Option<String>
     }
 }
 
-/// 五落实, as a plain form.
+/// 五落实, as a plain form; with the offline layer it is kept on the phone and queued instead.
 #[component]
-fn PlanForm(base: FormBase, today: chrono::NaiveDate) -> impl IntoView {
+fn PlanForm(
+    base: FormBase,
+    today: chrono::NaiveDate,
+    page: HazardPage,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let page = StoredValue::new(page);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if !crate::local::available() {
+                return;
+            }
+            let Some(form) =
+                ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+            ev.prevent_default();
+            let field = |k: &str| data.get(&format!("form[{k}]")).as_string().unwrap_or_default();
+            let p = page.get_value();
+            let plan = crate::domain::hazard::PlanFields {
+                responsible: field("responsible"),
+                measures: field("measures"),
+                funds_yuan: field("funds_yuan").trim().parse().unwrap_or(f64::NAN),
+                deadline: field("deadline").parse().unwrap_or(p.today),
+                contingency: field("contingency"),
+            };
+            let event = crate::domain::hazard::EventInput {
+                event_id: uuid::Uuid::parse_str(&p.event_id)
+                    .unwrap_or_else(|_| uuid::Uuid::now_v7()),
+                action: Action::Plan,
+                expected_version: p.detail.summary.version,
+                note: String::new(),
+                reason: String::new(),
+                photos: Vec::new(),
+                signature: None,
+                plan: Some(plan),
+                deadline: None,
+            };
+            let label = format!("{} · {}", p.detail.summary.title, t(Msg::EvPlan));
+            leptos::task::spawn_local(async move {
+                crate::local::hazard_action(&p, event, HazardStatus::Rectifying, label).await;
+                reload.update(|n| *n += 1);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, page, reload);
+    };
     view! {
         <details class="card" open>
             <summary>{t(Msg::RecordPlan)}</summary>
-            <form method="post" action="/fn/hazard_action" class="stack">
+            <form method="post" action="/fn/hazard_action" class="stack" on:submit=on_submit>
                 <Hidden base action=Action::Plan/>
                 <label><span>{t(Msg::Responsible)}</span><input name="form[responsible]" required/></label>
                 <label><span>{t(Msg::Measures)}</span><textarea name="form[measures]" rows="3" required></textarea></label>
@@ -262,7 +316,11 @@ fn SubmitForm(
     school_id: i64,
     before: Option<String>,
     reload: RwSignal<u32>,
+    page: HazardPage,
 ) -> impl IntoView {
+    let dest = crate::photo::Dest { school_id, group: format!("hazard:{}", base.hazard_id) };
+    let dest_sv = StoredValue::new(dest.clone());
+    let page = StoredValue::new(page);
     let photos = RwSignal::new(Vec::<String>::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
@@ -295,7 +353,7 @@ fn SubmitForm(
         leptos::task::spawn_local(async move {
             let b = base.get_value();
             let signature = match canvas.get_untracked() {
-                Some(c) => crate::photo::client::upload_signature(&c, school_id).await.ok(),
+                Some(c) => crate::photo::client::store_signature(&c, &dest_sv.get_value()).await,
                 None => None,
             };
             unsigned.set(signature.is_none());
@@ -311,14 +369,33 @@ fn SubmitForm(
                 plan: None,
                 deadline: None,
             };
-            match api::submit_rectification(b.hazard_id.clone(), event).await {
-                Ok(_) => reload.update(|n| *n += 1),
-                Err(e) => error.set(Some(e)),
+            // Checked here too, so nothing incomplete goes into the outbox.
+            let missing = if event.photos.is_empty() {
+                Some(crate::domain::workflow::Refusal::AfterPhotoMissing)
+            } else if event.note.trim().is_empty() {
+                Some(crate::domain::workflow::Refusal::NoteMissing)
+            } else if event.signature.is_none() {
+                Some(crate::domain::workflow::Refusal::SignatureMissing)
+            } else {
+                None
+            };
+            if let Some(r) = missing {
+                error.set(Some(AppError::Refused(r)));
+            } else if crate::local::available() {
+                let p = page.get_value();
+                let label = format!("{} · {}", p.detail.summary.title, t(Msg::EvSubmit));
+                crate::local::hazard_action(&p, event, HazardStatus::Submitted, label).await;
+                reload.update(|n| *n += 1);
+            } else {
+                match api::submit_rectification(b.hazard_id.clone(), event).await {
+                    Ok(_) => reload.update(|n| *n += 1),
+                    Err(e) => error.set(Some(e)),
+                }
             }
             sending.set(false);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (school_id, photos, reload, base);
+        let _ = (photos, reload, base, dest_sv, page);
     };
     let on_added = Callback::new(move |sha: String| {
         photos.update(|p| {
@@ -337,7 +414,7 @@ fn SubmitForm(
                     <figcaption>{t(Msg::SameSpotHint)}</figcaption>
                 </figure>
             })}
-            <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed school_id previews
+            <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed dest previews
                 required=true overlay=before.map(|b| display_url(&b)).unwrap_or_default()/>
             <label><span>{t(Msg::RectNote)}</span>
                 <textarea rows="3" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea></label>
@@ -710,6 +787,10 @@ fn NewHazardContent() -> impl IntoView {
                 photos: photos.get_untracked(),
             };
             leptos::task::spawn_local(async move {
+                // The photos go first (the report names them), then the report itself.
+                if crate::local::available() {
+                    let _ = crate::local::js::sync_now().await;
+                }
                 match api::report_hazard(id.get_value(), report).await {
                     Ok(h) => {
                         let nav = leptos_router::hooks::use_navigate();
@@ -747,7 +828,8 @@ fn NewHazardContent() -> impl IntoView {
             </div>
             <label><span>{t(Msg::HazardDescription)}</span><textarea rows="3" on:change=move |ev| description.set(event_target_value(&ev))></textarea></label>
             {move || (school.get() > 0).then(|| view! {
-                <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed school_id=school.get() previews/>
+                <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed previews
+                    dest=crate::photo::Dest { school_id: school.get(), group: "report".into() }/>
             })}
             {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
             <button type="button" class="button primary wide" on:click=send>{t(Msg::ReportHazard)}</button>

@@ -13,7 +13,7 @@ use crate::domain::inspection::{
 use crate::domain::time::short_date;
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::photo::{PhotoPicker, Previews, thumb_url};
+use crate::photo::{LocalImg, PhotoPicker, Previews, thumb_url};
 use crate::ui::{Empty, ErrorBox, Page, school_type_label, t, use_me};
 use crate::use_lang;
 use leptos::prelude::*;
@@ -73,7 +73,7 @@ fn StartContent() -> impl IntoView {
     let role = use_me().role;
     let query = use_query_map();
     let q = move || query.with(|q| q.get("q").unwrap_or_default());
-    let targets = Resource::new(q, api::start_targets);
+    let targets = Resource::new(q, |q| crate::local::sendable(crate::local::start_targets(q)));
     let here = RwSignal::new(None::<(f64, f64)>);
     let locating = RwSignal::new(false);
     let find_me = move |_| {
@@ -141,6 +141,27 @@ fn sorted(list: Vec<StartTarget>, here: Option<(f64, f64)>) -> Vec<(StartTarget,
 
 #[component]
 fn StartItem(target: StartTarget, km: Option<f64>, kinds: Vec<InspectionKind>) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    // With the offline layer, the inspection starts on the phone (with or without a network) from
+    // its copy of the schools and checklists; without it, the form goes to the server.
+    let start = {
+        let target = target.clone();
+        move |ev: leptos::ev::MouseEvent, kind: InspectionKind| {
+            if !crate::local::available() {
+                return;
+            }
+            ev.prevent_default();
+            let target = target.clone();
+            let navigate = navigate.clone();
+            let form = ev.target();
+            leptos::task::spawn_local(async move {
+                match crate::local::start_inspection(&target, kind).await {
+                    Some(id) => navigate(&format!("/inspections/{id}"), Default::default()),
+                    None => submit_form(form, kind),
+                }
+            });
+        }
+    };
     let s = target.school;
     view! {
         <li class="item">
@@ -154,28 +175,52 @@ fn StartItem(target: StartTarget, km: Option<f64>, kinds: Vec<InspectionKind>) -
             <form method="post" action="/fn/start_inspection" class="row start-kinds">
                 <input type="hidden" name="id" value=target.draft_id.clone()/>
                 <input type="hidden" name="school_id" value=s.id/>
-                {kinds.iter().map(|k| view! {
-                    <button type="submit" name="kind" value=k.as_str()
-                        class=if *k == InspectionKind::Unannounced { "button primary" } else { "button secondary" }>
-                        {t(kind_label(*k))}
-                    </button>
+                {kinds.iter().map(|k| {
+                    let k = *k;
+                    let start = start.clone();
+                    view! {
+                        <button type="submit" name="kind" value=k.as_str() on:click=move |ev| start(ev, k)
+                            class=if k == InspectionKind::Unannounced { "button primary" } else { "button secondary" }>
+                            {t(kind_label(k))}
+                        </button>
+                    }
                 }).collect_view()}
             </form>
         </li>
     }
 }
 
+/// The phone has no copy to start from: send the form to the server after all.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+fn submit_form(button: Option<leptos::web_sys::EventTarget>, kind: InspectionKind) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(b) = button.and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+            && let Some(form) = b.form()
+        {
+            if let Ok(input) = document().create_element("input") {
+                let _ = input.set_attribute("type", "hidden");
+                let _ = input.set_attribute("name", "kind");
+                let _ = input.set_attribute("value", kind.as_str());
+                let _ = form.append_child(&input);
+            }
+            let _ = form.submit();
+        }
+    }
+}
+
 /// The inspections the user can see, newest first (for the home screen).
 #[component]
 pub fn InspectionList() -> impl IntoView {
-    let list = Resource::new(|| (), |_| api::list_inspections());
+    let list = Resource::new(|| (), |_| crate::local::sendable(crate::local::inspections()));
     view! {
         <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(v) if v.is_empty() => view! { <Empty text=Msg::EmptyInspections link=("/inspect", Msg::StartInspection)/> }.into_any(),
                     Ok(v) => view! {
-                        <ul class="list">{v.into_iter().map(|i| view! { <InspectionRow i/> }).collect_view()}</ul>
+                        <ul class="list">{v.into_iter().map(|(i, waiting)| view! { <InspectionRow i waiting/> }).collect_view()}</ul>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
@@ -185,7 +230,7 @@ pub fn InspectionList() -> impl IntoView {
 }
 
 #[component]
-fn InspectionRow(i: InspectionSummary) -> impl IntoView {
+fn InspectionRow(i: InspectionSummary, waiting: bool) -> impl IntoView {
     let draft = i.status == InspectionStatus::Draft;
     let when = i.submitted_at.or(i.started_at).unwrap_or(i.updated_at);
     view! {
@@ -194,6 +239,7 @@ fn InspectionRow(i: InspectionSummary) -> impl IntoView {
                 <div class="item-head">
                     <strong>{i.school_name.clone()}</strong>
                     <span class="badge" class:draft=draft>{t(if draft { Msg::Draft } else { Msg::Submitted })}</span>
+                    {waiting.then(|| view! { <span class="badge waiting">{t(Msg::WaitingUpload)}</span> })}
                 </div>
                 <p class="muted">
                     {t(kind_label(i.kind))}" · "{short_date(crate::domain::time::china_date(when))}" · "{i.inspector_name.clone()}
@@ -210,14 +256,17 @@ pub fn InspectionView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let reload = RwSignal::new(0u32);
-    let page = Resource::new(move || (id(), reload.get()), |(id, _)| api::load_inspection(id));
+    let page = Resource::new(
+        move || (id(), reload.get()),
+        |(id, _)| crate::local::sendable(crate::local::inspection_page(id)),
+    );
     view! {
         <Page title=Msg::InspectionTitle>
             <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) if p.editable => view! { <Walk page=p reload/> }.into_any(),
-                        Ok(p) => view! { <Record page=p/> }.into_any(),
+                        Ok(p) => view! { <Record page=p reload/> }.into_any(),
                         Err(AppError::NotFound) => view! { <crate::pages::NotFound/> }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
@@ -229,8 +278,11 @@ pub fn InspectionView() -> impl IntoView {
 
 #[derive(Clone, Debug, PartialEq)]
 enum SaveState {
+    /// On the server.
     Saved,
     Saving,
+    /// Kept on the phone, waiting in the outbox.
+    OnPhone,
     Failed(AppError),
 }
 
@@ -274,6 +326,7 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
         answers: Vec::new(),
     });
     let id_for_save = id.clone();
+    let page_sv = StoredValue::new(page.clone());
     // Saves the whole draft; changes made while a save is on its way are saved right after it, so
     // the server always ends with the newest draft.
     let save_slot = StoredValue::new(None::<Callback<()>>);
@@ -290,6 +343,15 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
                 save_state.set(SaveState::Saving);
                 let mut draft = base.get_value();
                 draft.answers = answers.get_untracked().into_values().collect();
+                if crate::local::available() {
+                    // Kept on the phone first; the outbox sends it when there is a network.
+                    crate::local::save_inspection(&page_sv.get_value(), &draft).await;
+                    save_state.set(SaveState::OnPhone);
+                    if !again.get_value() {
+                        break;
+                    }
+                    continue;
+                }
                 match api::save_inspection(id.clone(), draft).await {
                     Ok(_) => save_state.set(SaveState::Saved),
                     Err(e) => {
@@ -310,6 +372,18 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
         });
     });
     save_slot.set_value(Some(save));
+    // The outbox tells when the draft has reached the server.
+    let group = format!("inspection:{id}");
+    crate::local::on_change(move || {
+        let group = group.clone();
+        leptos::task::spawn_local(async move {
+            if save_state.get_untracked() == SaveState::OnPhone
+                && !crate::local::pending(&group).await
+            {
+                save_state.set(SaveState::Saved);
+            }
+        });
+    });
     let rules_sv = StoredValue::new(rules_);
     let progress = Memo::new(move |_| {
         let list: Vec<Answer> = answers.with(|m| m.values().cloned().collect());
@@ -345,9 +419,16 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
                 longitude: here.map(|h| h.1),
                 finished_at: None,
             };
-            match api::finish_inspection(id, body).await {
-                Ok(_) => reload.update(|n| *n += 1),
-                Err(e) => submit_error.set(Some(e)),
+            if crate::local::available() {
+                let mut p = page_sv.get_value();
+                p.inspection.answers = answers.get_untracked().into_values().collect();
+                crate::local::submit_inspection(&p, &body).await;
+                reload.update(|n| *n += 1);
+            } else {
+                match api::finish_inspection(id, body).await {
+                    Ok(_) => reload.update(|n| *n += 1),
+                    Err(e) => submit_error.set(Some(e)),
+                }
             }
             submitting.set(false);
         });
@@ -369,6 +450,7 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
                 {move || match save_state.get() {
                     SaveState::Saved => t(Msg::SavedOnServer).to_owned(),
                     SaveState::Saving => t(Msg::Saving).to_owned(),
+                    SaveState::OnPhone => t(Msg::SavedOnPhone).to_owned(),
                     SaveState::Failed(e) => e.message(lang),
                 }}
             </span>
@@ -379,7 +461,7 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
             <section class="check-section">
                 <h2>{s.title.clone()}</h2>
                 {s.items.into_iter().map(|item| view! {
-                    <ItemCard item answers save school_id previews deadlines=page.deadlines today/>
+                    <ItemCard item answers save school_id inspection_id=insp.summary.id previews deadlines=page.deadlines today/>
                 }).collect_view()}
             </section>
         }).collect_view()}
@@ -387,7 +469,7 @@ fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="hint warn">{AppError::Rule(p).message(lang)}</p> })}
             {move || submit_error.get().map(|e| view! { <ErrorBox error=e/> })}
             <button type="button" class="button primary wide" on:click=submit
-                disabled=move || problem.get().is_some() || submitting.get() || save_state.get() != SaveState::Saved>
+                disabled=move || problem.get().is_some() || submitting.get() || matches!(save_state.get(), SaveState::Saving | SaveState::Failed(_))>
                 {move || t(if submitting.get() { Msg::Submitting } else { Msg::SubmitInspection })}
             </button>
         </section>
@@ -400,6 +482,7 @@ fn ItemCard(
     answers: RwSignal<BTreeMap<i64, Answer>>,
     save: Callback<()>,
     school_id: i64,
+    inspection_id: uuid::Uuid,
     previews: Previews,
     deadlines: crate::domain::hazard::DeadlinePolicy,
     today: chrono::NaiveDate,
@@ -501,7 +584,8 @@ fn ItemCard(
                     </div>
                     <label><span>{t(Msg::HazardDescription)}</span>
                         <textarea rows="2" prop:value=h.description.clone() on:change=move |ev| { let v = event_target_value(&ev); set_hazard(&|h: &mut HazardDraft| h.description = v.clone()) }></textarea></label>
-                    <PhotoPicker photos on_added on_removed school_id previews required=photo_required/>
+                    <PhotoPicker photos on_added on_removed previews required=photo_required
+                        dest=crate::photo::Dest { school_id, group: format!("inspection:{inspection_id}") }/>
                 </div>
             })}
             <details class="note">
@@ -526,7 +610,18 @@ fn new_id() -> uuid::Uuid {
 
 /// The completed (or someone else's) inspection, readable and printable on A4.
 #[component]
-fn Record(page: InspectionPage) -> impl IntoView {
+fn Record(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
+    if page.queued {
+        let group = format!("inspection:{}", page.inspection.summary.id);
+        crate::local::on_change(move || {
+            let group = group.clone();
+            leptos::task::spawn_local(async move {
+                if !crate::local::pending(&group).await {
+                    reload.update(|n| *n += 1);
+                }
+            });
+        });
+    }
     let Inspection { summary, answers, hazards, latitude, longitude, .. } = page.inspection.clone();
     let by_item: BTreeMap<i64, Answer> = answers.into_iter().map(|a| (a.item_id, a)).collect();
     let count = |o: Outcome| by_item.values().filter(|a| a.outcome == o).count();
@@ -550,7 +645,11 @@ fn Record(page: InspectionPage) -> impl IntoView {
                 <dt>{t(Msg::Result)}</dt>
                 <dd>{format!("{} {} · {} {} · {} {}", t(Msg::OutcomePass), pass, t(Msg::OutcomeFail), fail, t(Msg::OutcomeNa), na)}</dd>
             </dl>
-            {(summary.status == InspectionStatus::Draft).then(|| view! { <p class="hint warn">{t(Msg::DraftNotSubmitted)}</p> })}
+            {if page.queued {
+                Some(view! { <p class="notice ok" role="status">{t(Msg::QueuedForUpload)}</p> }.into_any())
+            } else {
+                (summary.status == InspectionStatus::Draft).then(|| view! { <p class="hint warn">{t(Msg::DraftNotSubmitted)}</p> }.into_any())
+            }}
             <button type="button" class="button secondary no-print" on:click=print>{t(Msg::Print)}</button>
         </section>
         <section class="card">
@@ -585,7 +684,7 @@ fn Record(page: InspectionPage) -> impl IntoView {
                                         <td>{i.title.clone()}
                                             {a.as_ref().filter(|a| !a.note.is_empty()).map(|a| view! { <div class="muted">{a.note.clone()}</div> })}
                                             <div class="record-thumbs">
-                                                {a.as_ref().map(|a| a.photos.iter().map(|p| view! { <img src=thumb_url(p) alt=t(Msg::PhotoAlt) loading="lazy"/> }).collect_view())}
+                                                {a.as_ref().map(|a| a.photos.iter().map(|p| view! { <LocalImg sha=p.clone() src=thumb_url(p) alt=t(Msg::PhotoAlt)/> }).collect_view())}
                                             </div>
                                         </td>
                                         <td class="result">{o.map(|o| t(outcome_label(o))).unwrap_or("—")}</td>

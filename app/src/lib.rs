@@ -9,6 +9,8 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 mod inspect;
+pub mod local;
+mod outbox;
 mod pages;
 mod photo;
 mod planning;
@@ -31,6 +33,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#0b5cad"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <script src="/offline.js" defer></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -47,7 +52,7 @@ pub fn App() -> impl IntoView {
     let lang = ui::detect_lang();
     provide_context(lang);
     // Who is logged in, loaded once per page load; login and logout are full page loads.
-    let me = Resource::new_blocking(|| (), |_| api::get_me());
+    let me = Resource::new_blocking(|| (), |_| local::sendable(local::me()));
     provide_context(ui::MeResource(me));
 
     view! {
@@ -70,6 +75,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/queue") view=closure::QueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/ledger") view=closure::LedgerPage ssr=SsrMode::Async/>
                 <Route path=path!("/inbox") view=closure::InboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/outbox") view=outbox::OutboxPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

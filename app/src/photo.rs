@@ -1,7 +1,8 @@
-//! Photos on the phone: take one with the camera or pick from the gallery; the thumbnail shows
-//! at once, the upload copy is made in the browser (`js/photo.js`: 1600 px JPEG, upright, EXIF
-//! time and place kept) and uploaded by its SHA-256. A failed upload stays on screen with its
-//! reason and a retry button; nothing is dropped silently.
+//! Photos on the phone: take one with the camera or pick from the gallery; the upload copy is
+//! made in the browser (`js/photo.js`: 1600 px JPEG, upright, EXIF time and place kept), kept on
+//! the phone and put in the outbox, which uploads it by its SHA-256 when there is a network. The
+//! thumbnail shows at once, from the phone's copy. A photo that cannot be read stays on screen
+//! with the reason; nothing is dropped silently.
 
 use crate::i18n::Msg;
 use crate::ui::t;
@@ -12,7 +13,6 @@ use leptos::prelude::*;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 enum Stage {
     Preparing,
-    Uploading,
     Failed(String),
 }
 
@@ -52,16 +52,24 @@ pub fn display_url(sha: &str) -> String {
     format!("/api/v1/photos/{sha}/display")
 }
 
+/// Where a record's photos go: the school (for the caption band) and the record they belong to
+/// (`inspection:ID`, `hazard:ID`), so the outbox can say what waits for what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dest {
+    pub school_id: i64,
+    pub group: String,
+}
+
 /// The photos of one record, with buttons to add more.
 #[component]
 pub fn PhotoPicker(
-    /// The stored photos (SHA-256 addresses) of this record.
+    /// The photos (SHA-256 addresses) of this record.
     #[prop(into)]
     photos: Signal<Vec<String>>,
-    /// A photo is stored on the server.
+    /// A photo is on the phone and in the outbox.
     on_added: Callback<String>,
     on_removed: Callback<String>,
-    school_id: i64,
+    dest: Dest,
     previews: Previews,
     #[prop(optional, into)] required: Signal<bool>,
     /// A before-photo to lay over the camera view, so the after-photo shows the same spot.
@@ -71,26 +79,21 @@ pub fn PhotoPicker(
     let pending = RwSignal::new(Vec::<Pending>::new());
     let has_overlay = overlay.is_some();
     let overlay = StoredValue::new(overlay);
+    let dest = StoredValue::new(dest);
     let open_camera = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(url) = overlay.get_value() {
             let labels = (t(Msg::Close), t(Msg::ToggleBefore), t(Msg::Shutter));
-            client::overlay_camera(url, labels, pending, previews, on_added, school_id);
+            client::overlay_camera(url, labels, pending, previews, on_added, dest.get_value());
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = overlay;
+        let _ = (overlay, dest);
     };
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        client::take_files(ev, pending, previews, on_added, school_id);
+        client::take_files(ev, pending, previews, on_added, dest.get_value());
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, school_id, on_added, previews);
-    };
-    let retry = move |key: u32| {
-        #[cfg(feature = "hydrate")]
-        client::retry(key, pending, previews, on_added, school_id);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = key;
+        let _ = (ev, on_added, previews);
     };
     let missing =
         move || required.get() && photos.with(Vec::is_empty) && pending.with(Vec::is_empty);
@@ -104,7 +107,7 @@ pub fn PhotoPicker(
                     let sha2 = sha.clone();
                     view! {
                         <li class="thumb">
-                            <a href=full target="_blank"><img src=src alt=t(Msg::PhotoAlt) loading="lazy"/></a>
+                            <a href=full target="_blank"><LocalImg sha src alt=t(Msg::PhotoAlt)/></a>
                             {meta.filter(|m| !m.is_empty()).map(|m| view! { <span class="thumb-meta">{m}</span> })}
                             <button type="button" class="thumb-remove" aria-label=t(Msg::RemovePhoto)
                                 on:click=move |_| on_removed.run(sha2.clone())>"×"</button>
@@ -112,18 +115,18 @@ pub fn PhotoPicker(
                     }
                 }).collect_view()}
                 {move || pending.get().into_iter().map(|p| {
-                    let key = p.key;
                     let (label, failed) = match &p.stage {
                         Stage::Preparing => (t(Msg::PhotoPreparing).to_owned(), false),
-                        Stage::Uploading => (t(Msg::PhotoUploading).to_owned(), false),
                         Stage::Failed(m) => (m.clone(), true),
                     };
+                    let key = p.key;
                     view! {
                         <li class="thumb pending" class:failed=failed>
                             {(!p.url.is_empty()).then(|| view! { <img src=p.url.clone() alt=t(Msg::PhotoAlt)/> })}
                             <span class="thumb-state" role="status">{label}</span>
                             {failed.then(|| view! {
-                                <button type="button" class="button secondary small" on:click=move |_| retry(key)>{t(Msg::Retry)}</button>
+                                <button type="button" class="button secondary small"
+                                    on:click=move |_| pending.update(|v| v.retain(|p| p.key != key))>{t(Msg::Dismiss)}</button>
                             })}
                         </li>
                     }
@@ -147,10 +150,30 @@ pub fn PhotoPicker(
     }
 }
 
+/// A photo from the server, or from the phone's own copy when the server cannot be reached.
+#[component]
+pub fn LocalImg(sha: String, src: String, alt: &'static str) -> impl IntoView {
+    let on_error = move |ev: leptos::ev::ErrorEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(img) =
+                ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlImageElement>().ok())
+            {
+                let sha = sha.clone();
+                leptos::task::spawn_local(async move { client::use_local_photo(&img, &sha).await });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &sha);
+    };
+    view! { <img src=src alt=alt loading="lazy" on:error=on_error/> }
+}
+
 #[cfg(feature = "hydrate")]
 pub mod client {
-    //! The browser side: the JS module's functions and the upload flow.
-    use super::{Pending, Previews, Stage};
+    //! The browser side: the JS module's functions and the flow into the outbox.
+    use super::{Dest, Pending, Previews, Stage};
     use leptos::prelude::*;
     use leptos::task::spawn_local;
     use wasm_bindgen::prelude::*;
@@ -159,8 +182,6 @@ pub mod client {
     extern "C" {
         #[wasm_bindgen(js_name = preparePhoto, catch)]
         async fn prepare_photo(file: web_sys::File) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_name = uploadPhoto, catch)]
-        async fn upload_photo(sha: &str, blob: JsValue, school: f64) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = locate)]
         async fn locate_js(ms: u32) -> JsValue;
         #[wasm_bindgen(js_name = cameraWithOverlay)]
@@ -169,42 +190,10 @@ pub mod client {
         pub fn attach_signature_pad(canvas: &web_sys::HtmlCanvasElement);
         #[wasm_bindgen(js_name = clearSignature)]
         pub fn clear_signature(canvas: &web_sys::HtmlCanvasElement);
-        #[wasm_bindgen(js_name = uploadSignature, catch)]
-        async fn upload_signature_js(
-            canvas: &web_sys::HtmlCanvasElement,
-            school: f64,
-        ) -> Result<JsValue, JsValue>;
-    }
-
-    /// Uploads the drawn signature; its address, or the reason it failed.
-    pub async fn upload_signature(
-        canvas: &web_sys::HtmlCanvasElement,
-        school_id: i64,
-    ) -> Result<String, String> {
-        match upload_signature_js(canvas, school_id as f64).await {
-            Ok(v) => v.as_string().ok_or_else(|| "?".to_owned()),
-            Err(e) => Err(message(&e)),
-        }
-    }
-
-    pub(super) fn overlay_camera(
-        before: String,
-        labels: (&'static str, &'static str, &'static str),
-        pending: RwSignal<Vec<Pending>>,
-        previews: Previews,
-        on_added: Callback<String>,
-        school_id: i64,
-    ) {
-        spawn_local(async move {
-            let l = js_sys::Object::new();
-            for (k, v) in [("close", labels.0), ("toggle", labels.1), ("shoot", labels.2)] {
-                let _ = js_sys::Reflect::set(&l, &JsValue::from_str(k), &JsValue::from_str(v));
-            }
-            let file = camera_with_overlay(&before, l.into()).await;
-            if let Ok(file) = file.dyn_into::<web_sys::File>() {
-                add_files(vec![file], pending, previews, on_added, school_id);
-            }
-        });
+        #[wasm_bindgen(js_name = signatureBlob, catch)]
+        async fn signature_blob(canvas: &web_sys::HtmlCanvasElement) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(js_name = useLocalPhoto)]
+        pub async fn use_local_photo(img: &web_sys::HtmlImageElement, sha: &str);
     }
 
     /// The phone's position when it shares one within `ms`.
@@ -222,9 +211,41 @@ pub mod client {
         get(e, "message").as_string().unwrap_or_else(|| format!("{e:?}"))
     }
 
+    /// Puts the drawn signature into the outbox; its address, or None when nothing was drawn.
+    pub async fn store_signature(
+        canvas: &web_sys::HtmlCanvasElement,
+        dest: &Dest,
+    ) -> Option<String> {
+        let v = signature_blob(canvas).await.ok()?;
+        let sha = get(&v, "sha256").as_string()?;
+        crate::local::js::put_photo(&sha, get(&v, "blob"), dest.school_id as f64, &dest.group)
+            .await
+            .ok()?;
+        Some(sha)
+    }
+
     thread_local! {
-        static PREPARED: std::cell::RefCell<Vec<(u32, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
         static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+    }
+
+    pub(super) fn overlay_camera(
+        before: String,
+        labels: (&'static str, &'static str, &'static str),
+        pending: RwSignal<Vec<Pending>>,
+        previews: Previews,
+        on_added: Callback<String>,
+        dest: Dest,
+    ) {
+        spawn_local(async move {
+            let l = js_sys::Object::new();
+            for (k, v) in [("close", labels.0), ("toggle", labels.1), ("shoot", labels.2)] {
+                let _ = js_sys::Reflect::set(&l, &JsValue::from_str(k), &JsValue::from_str(v));
+            }
+            let file = camera_with_overlay(&before, l.into()).await;
+            if let Ok(file) = file.dyn_into::<web_sys::File>() {
+                add_files(vec![file], pending, previews, on_added, dest);
+            }
+        });
     }
 
     pub(super) fn take_files(
@@ -232,13 +253,13 @@ pub mod client {
         pending: RwSignal<Vec<Pending>>,
         previews: Previews,
         on_added: Callback<String>,
-        school_id: i64,
+        dest: Dest,
     ) {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(list) = input.files() else { return };
         let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         input.set_value("");
-        add_files(files, pending, previews, on_added, school_id);
+        add_files(files, pending, previews, on_added, dest);
     }
 
     fn add_files(
@@ -246,7 +267,7 @@ pub mod client {
         pending: RwSignal<Vec<Pending>>,
         previews: Previews,
         on_added: Callback<String>,
-        school_id: i64,
+        dest: Dest,
     ) {
         for file in files {
             let key = NEXT.with(|n| {
@@ -256,69 +277,40 @@ pub mod client {
             });
             pending
                 .update(|p| p.push(Pending { key, url: String::new(), stage: Stage::Preparing }));
+            let dest = dest.clone();
             spawn_local(async move {
-                match prepare_photo(file).await {
+                let stored = match prepare_photo(file).await {
                     Ok(prepared) => {
-                        let url = get(&prepared, "url").as_string().unwrap_or_default();
-                        PREPARED.with(|p| p.borrow_mut().push((key, prepared)));
-                        set(pending, key, Some(url), Stage::Uploading);
-                        upload(key, pending, previews, on_added, school_id).await;
+                        let sha = get(&prepared, "sha256").as_string().unwrap_or_default();
+                        let put = crate::local::js::put_photo(
+                            &sha,
+                            get(&prepared, "blob"),
+                            dest.school_id as f64,
+                            &dest.group,
+                        )
+                        .await;
+                        put.map(|_| (sha, prepared))
                     }
-                    Err(e) => set(pending, key, None, Stage::Failed(message(&e))),
+                    Err(e) => Err(e),
+                };
+                match stored {
+                    Ok((sha, prepared)) => {
+                        let url = get(&prepared, "url").as_string().unwrap_or_default();
+                        previews.0.update(|v| v.push((sha.clone(), url, describe(&prepared))));
+                        pending.update(|v| v.retain(|p| p.key != key));
+                        on_added.run(sha);
+                    }
+                    Err(e) => pending.update(|v| {
+                        if let Some(p) = v.iter_mut().find(|p| p.key == key) {
+                            p.stage = Stage::Failed(message(&e));
+                        }
+                    }),
                 }
             });
         }
     }
 
-    pub(super) fn retry(
-        key: u32,
-        pending: RwSignal<Vec<Pending>>,
-        previews: Previews,
-        on_added: Callback<String>,
-        school_id: i64,
-    ) {
-        set(pending, key, None, Stage::Uploading);
-        spawn_local(upload(key, pending, previews, on_added, school_id));
-    }
-
-    fn set(pending: RwSignal<Vec<Pending>>, key: u32, url: Option<String>, stage: Stage) {
-        pending.update(|v| {
-            if let Some(p) = v.iter_mut().find(|p| p.key == key) {
-                if let Some(u) = url {
-                    p.url = u;
-                }
-                p.stage = stage;
-            }
-        });
-    }
-
-    async fn upload(
-        key: u32,
-        pending: RwSignal<Vec<Pending>>,
-        previews: Previews,
-        on_added: Callback<String>,
-        school_id: i64,
-    ) {
-        let Some(prepared) =
-            PREPARED.with(|p| p.borrow().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()))
-        else {
-            return;
-        };
-        let sha = get(&prepared, "sha256").as_string().unwrap_or_default();
-        let url = get(&prepared, "url").as_string().unwrap_or_default();
-        match upload_photo(&sha, get(&prepared, "blob"), school_id as f64).await {
-            Ok(_) => {
-                let meta = describe(&prepared);
-                previews.0.update(|v| v.push((sha.clone(), url, meta)));
-                PREPARED.with(|p| p.borrow_mut().retain(|(k, _)| *k != key));
-                pending.update(|v| v.retain(|p| p.key != key));
-                on_added.run(sha);
-            }
-            Err(e) => set(pending, key, None, Stage::Failed(message(&e))),
-        }
-    }
-
-    /// "拍摄 11-28 09:41 · 44.8120, 123.0880" from the EXIF the phone wrote.
+    /// "11-28 09:41 · 44.8120, 123.0880" from the EXIF the phone wrote.
     fn describe(prepared: &JsValue) -> String {
         let mut parts = Vec::new();
         if let Some(taken) = get(prepared, "takenAt").as_string() {

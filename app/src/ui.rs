@@ -109,6 +109,7 @@ pub fn Page(
                                 <Bell/>
                                 <LangSwitch/>
                             </header>
+                            <crate::outbox::SyncBar/>
                             <main class="content">{children.with_value(|c| c())}</main>
                             <TabBar role/>
                         }.into_any()

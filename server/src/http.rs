@@ -58,6 +58,19 @@ pub async fn localise_errors(req: Request, next: Next) -> Response {
     res
 }
 
+/// Runs every request to its end even when the client goes away mid-request (a phone losing its
+/// signal): hyper drops the handler's future when the connection closes, which would stop a write
+/// between its transaction and the notifications or audit entry that follow it.
+pub async fn run_to_completion(req: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = ?e, "request task failed");
+            AppError::Internal.into_api_response()
+        }
+    }
+}
+
 /// Baseline headers on every response.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

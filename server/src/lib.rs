@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod photo;
+pub mod pwa;
 pub mod service;
 pub mod state;
 pub mod storage;
@@ -38,6 +39,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
     let data_dir = config.data_dir.clone();
     let db = Db::connect(&config.database_url).await?;
+    let site_root = config.site_root.clone();
     let leptos = LeptosOptions::builder()
         .output_name("xiaoan")
         .site_root(config.site_root.as_str())
@@ -54,6 +56,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         photos: Arc::new(photo::store::LocalDisk::new(data_dir.join("photos"))),
         photo_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         font: Arc::new(photo::pipeline::FontData::load_default()),
+        worker: Arc::new(pwa::worker(std::path::Path::new(&site_root))),
     };
     let random =
         app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
@@ -78,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/fn/{*name}", post(server_fns))
         .route("/lang", get(http::switch_language))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/shell", get(pwa::shell))
         .leptos_routes_with_context(&state, routes, context, move || app::shell(shell_opts.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(DefaultBodyLimit::max(256 * 1024))
@@ -85,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), http::refuse_cross_site))
         .layer(middleware::from_fn(http::localise_errors))
         .layer(middleware::from_fn(http::security_headers))
+        .layer(middleware::from_fn(http::run_to_completion))
         .with_state(state)
 }
 

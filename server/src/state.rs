@@ -24,6 +24,8 @@ pub struct AppState {
     pub photo_slots: Arc<Semaphore>,
     /// The CJK font for caption bands, when the machine has one.
     pub font: Arc<Option<FontData>>,
+    /// The service worker for the built site.
+    pub worker: Arc<crate::pwa::Worker>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -71,6 +71,7 @@ impl HazardStatus {
 
 /// Days a school gets to rectify, by level (configurable; the county's default 15 and 30).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeadlinePolicy {
     pub general_days: u32,
     pub major_days: u32,
@@ -140,6 +141,9 @@ pub struct HazardSummary {
     pub found_on: NaiveDate,
     pub deadline: NaiveDate,
     pub reporter_name: String,
+    /// The discoverer's user id (谁发现、谁销号).
+    #[serde(default)]
+    pub reported_by: i64,
     pub version: i32,
     /// The checklist area of the item that raised it (none for a hazard reported on its own
     /// without one).

@@ -9,6 +9,7 @@ pub mod notification;
 pub mod org;
 pub mod plan;
 pub mod rule;
+pub mod sync;
 pub mod time;
 pub mod workflow;
 

@@ -1,6 +1,7 @@
 // Photos on the phone: read the EXIF time and GPS, make the upload copy (long edge 1600 px,
 // JPEG, upright, at most 350 KiB for a typical 12 MP photo) carrying a small EXIF block with that
-// time and place, address it by its SHA-256, and upload it. Also the phone's location.
+// time and place, and address it by its SHA-256 (the outbox uploads it). Also the phone's
+// location, the camera with the before-photo over it, and the signature pad.
 
 const LONG_EDGE = 1600;
 const TARGET_BYTES = 350 * 1024;
@@ -37,22 +38,6 @@ export async function preparePhoto(file) {
     sha256, blob, url: URL.createObjectURL(blob), width, height, bytes: bytes.length,
     takenAt: meta.takenAt, lat: meta.lat, lon: meta.lon,
   };
-}
-
-// Uploads by content address. Resolves with the HTTP status (201 new, 200 already there);
-// rejects with the server's message, or with a network error.
-export async function uploadPhoto(sha256, blob, schoolId) {
-  const query = schoolId > 0 ? `?school=${schoolId}` : '';
-  const res = await fetch(`/api/v1/photos/${sha256}${query}`, {
-    method: 'PUT',
-    body: blob,
-    credentials: 'same-origin',
-    headers: { 'content-type': 'image/jpeg', 'x-device-time': new Date().toISOString() },
-  });
-  if (res.ok) return res.status;
-  let message = `HTTP ${res.status}`;
-  try { message = (await res.json()).error.message || message; } catch (_) { /* not ours */ }
-  throw new Error(message);
 }
 
 // The phone's position, or null when it is not shared within `ms`.
@@ -324,25 +309,22 @@ export function clearSignature(canvas) {
   delete canvas.dataset.signed;
 }
 
-// Uploads the signature as a PNG (white background) and resolves with its address.
-export async function uploadSignature(canvas, schoolId) {
-  if (!canvas.dataset.signed) throw new Error('unsigned');
+// The signature as a PNG (white background) with its address, or null when nothing was drawn.
+export async function signatureBlob(canvas) {
+  if (!canvas.dataset.signed) return null;
   const c = document.createElement('canvas');
   c.width = canvas.width; c.height = canvas.height;
   const g = c.getContext('2d');
   g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height); g.drawImage(canvas, 0, 0);
   const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  const sha = await sha256Hex(bytes);
-  const query = schoolId > 0 ? `?school=${schoolId}` : '';
-  const res = await fetch(`/api/v1/photos/${sha}${query}`, {
-    method: 'PUT', body: blob, credentials: 'same-origin',
-    headers: { 'content-type': 'image/png', 'x-device-time': new Date().toISOString() },
-  });
-  if (!res.ok) {
-    let message = `HTTP ${res.status}`;
-    try { message = (await res.json()).error.message || message; } catch (_) { /* not ours */ }
-    throw new Error(message);
-  }
-  return sha;
+  const sha256 = await sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+  return { sha256, blob };
+}
+
+// Shows the phone's own copy of a photo when the server's cannot be fetched (offline).
+export async function useLocalPhoto(img, sha256) {
+  if (img.dataset.local || !self.XiaoanOffline) return;
+  img.dataset.local = '1';
+  const url = await self.XiaoanOffline.photoUrl(sha256);
+  if (url) img.src = url;
 }

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/hazards.xlsx", get(ledger_xlsx))
         .route("/api/v1/hazards/{id}", get(get_hazard).put(report_hazard))
         .route("/api/v1/hazards/{id}/events", post(hazard_event))
+        .route("/api/v1/changes", get(changes))
         .route("/api/v1/notifications", get(inbox))
         .route("/api/v1/notifications/read", post(mark_read))
 }
@@ -122,4 +123,21 @@ async fn inbox(State(state): State<AppState>, caller: Caller) -> Result<Json<Inb
 async fn mark_read(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, Error> {
     notifications::mark_read(&state, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct ChangesQuery {
+    /// The `cursor` of the previous answer; absent for everything.
+    since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Offline read sync: everything in the caller's scope changed since the cursor.
+#[utoipa::path(get, path = "/api/v1/changes", tag = "sync", params(ChangesQuery),
+    responses((status = 200, body = app::domain::sync::ChangeSet), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse)))]
+async fn changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ChangesQuery>,
+) -> Result<Json<app::domain::sync::ChangeSet>, Error> {
+    Ok(Json(crate::service::sync::changes(&state, &caller, q.since).await?))
 }

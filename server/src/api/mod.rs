@@ -60,6 +60,7 @@ use utoipa::{OpenApi, ToSchema};
         loop_::get_hazard,
         loop_::report_hazard,
         loop_::hazard_event,
+        loop_::changes,
         loop_::inbox,
         loop_::mark_read
     ),

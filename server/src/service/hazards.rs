@@ -31,6 +31,7 @@ pub fn summary(r: HazardRow) -> HazardSummary {
         found_on: r.found_on,
         deadline: r.deadline,
         reporter_name: r.reporter_name,
+        reported_by: r.reported_by,
         version: r.version,
     }
 }
@@ -294,6 +295,7 @@ pub async fn list(
         from: f.from,
         to: f.to,
         reporter: f.reporter,
+        changed_after: None,
         today: china_date(Utc::now()),
         order_queue: queue,
         limit: PAGE,
@@ -338,14 +340,18 @@ async fn reviewers_of(state: &AppState, r: &HazardRow) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Queues the outbound webhook for a hazard event (delivered and retried in the background).
-pub async fn enqueue_webhook(state: &AppState, event: &str, hazard_id: &str) -> Result<()> {
-    if state.config.webhook_url.is_none() {
-        return Ok(());
-    }
-    let Some(r) = storage::hazards::get(&state.db, hazard_id).await? else { return Ok(()) };
-    let payload = webhook_payload(event, &r);
-    storage::webhooks::enqueue(&state.db, event, &payload, Utc::now()).await
+/// The webhook body for a hazard just reported (before its row can be read back).
+pub fn new_hazard_payload(h: &NewHazard, school_name: &str) -> String {
+    serde_json::json!({
+        "event": "hazard.reported",
+        "hazard": {
+            "id": h.id, "title": h.title, "level": h.level, "status": "reported",
+            "school_id": h.school_id, "school_name": school_name, "deadline": h.deadline,
+            "version": 1,
+        },
+        "at": Utc::now(),
+    })
+    .to_string()
 }
 
 fn webhook_payload(event: &str, r: &HazardRow) -> String {
@@ -605,10 +611,10 @@ pub async fn report(
         .filter(|u| *u != caller.id())
         .map(|u| (u, "hazard_reported"))
         .collect();
-    let created = storage::hazards::report(&state.db, &h, &notify, now).await?;
+    let webhook = state.config.webhook_url.as_ref().map(|_| new_hazard_payload(&h, &school.name));
+    let created = storage::hazards::report(&state.db, &h, &notify, webhook.as_deref(), now).await?;
     if created {
         caller.audit(state, "hazard.report", &format!("hazard:{id}"), "").await?;
-        enqueue_webhook(state, "hazard.reported", &h.id).await?;
     }
     Ok((created, detail(state, caller, id).await?))
 }
@@ -682,6 +688,7 @@ pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::ap
         from: None,
         to: None,
         reporter: None,
+        changed_after: None,
         today: china_date(Utc::now()),
         order_queue: false,
         limit: 1,

@@ -307,27 +307,33 @@ pub async fn submit(
             at: now,
         }));
     }
+    // Told and queued in the same transaction as the hazards: a retry after a lost answer finds
+    // the inspection submitted and must not be the only chance to tell anyone.
+    let principals = hazards::principals_of(state, r.school_id).await?;
+    let notify = new_hazards
+        .iter()
+        .flat_map(|h| principals.iter().map(move |p| (*p, h.id.clone())))
+        .collect();
+    let school_name = r.school_name.clone();
+    let webhooks = if state.config.webhook_url.is_some() {
+        new_hazards
+            .iter()
+            .map(|h| ("hazard.reported".to_owned(), hazards::new_hazard_payload(h, &school_name)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let write = storage::inspections::SubmitWrite {
         latitude: coordinates.map(|c| c.0),
         longitude: coordinates.map(|c| c.1),
         finished_at: body.finished_at,
         hazards: new_hazards,
+        notify,
+        webhooks,
     };
     if storage::inspections::submit(&state.db, &r.id, &write, now).await? {
         let detail = format!("{} hazards", write.hazards.len());
         caller.audit(state, "inspection.submit", &format!("inspection:{id}"), &detail).await?;
-        let principals = hazards::principals_of(state, r.school_id).await?;
-        let notes: Vec<_> = write
-            .hazards
-            .iter()
-            .flat_map(|h| {
-                principals.iter().map(move |p| (*p, Some(h.id.as_str()), "hazard_reported", None))
-            })
-            .collect();
-        storage::notifications::add(&state.db, &notes, now).await?;
-        for h in &write.hazards {
-            hazards::enqueue_webhook(state, "hazard.reported", &h.id).await?;
-        }
     }
     get(state, caller, id).await
 }
@@ -387,5 +393,6 @@ pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::ap
         inspection,
         deadlines: state.config.deadlines,
         today: china_date(Utc::now()),
+        queued: false,
     })
 }

@@ -11,3 +11,4 @@ pub mod photos;
 pub mod plans;
 pub mod schools;
 pub mod scope;
+pub mod sync;

@@ -178,6 +178,8 @@ pub struct ListQuery<'a> {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub reporter: Option<i64>,
+    /// Changed after this instant (and, with the flag, every open one too).
+    pub changed_after: Option<(DateTime<Utc>, bool)>,
     pub today: NaiveDate,
     /// `deadline` (overdue first, then nearest deadline) or `queue` (oldest submission first).
     pub order_queue: bool,
@@ -396,6 +398,7 @@ pub async fn report(
     db: &Db,
     h: &NewHazard,
     notify: &[(i64, &'static str)],
+    webhook: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     on_db!(db, p => {
@@ -405,6 +408,10 @@ pub async fn report(
             for (user, kind) in notify {
                 sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
                     .bind(user).bind(&h.id).bind(*kind).bind(now).execute(&mut *tx).await?;
+            }
+            if let Some(payload) = webhook {
+                sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ('hazard.reported', $1, $2, $2)")
+                    .bind(payload).bind(now).execute(&mut *tx).await?;
             }
         }
         tx.commit().await?;

@@ -191,6 +191,10 @@ pub struct SubmitWrite {
     pub longitude: Option<f64>,
     pub finished_at: Option<DateTime<Utc>>,
     pub hazards: Vec<super::hazards::NewHazard>,
+    /// Who is told of each new hazard (user, hazard id), written with it.
+    pub notify: Vec<(i64, String)>,
+    /// Outbound webhook deliveries (event, payload), queued with it.
+    pub webhooks: Vec<(String, String)>,
 }
 
 /// Submits a draft and reports the hazards it raised, in one transaction. Returns false when the
@@ -208,6 +212,14 @@ pub async fn submit(db: &Db, id: &str, w: &SubmitWrite, now: DateTime<Utc>) -> R
         }
         for h in &w.hazards {
             super::hazards::insert_new_hazard!(tx, h, now);
+        }
+        for (user, hazard) in &w.notify {
+            sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, 'hazard_reported', $3)")
+                .bind(user).bind(hazard).bind(now).execute(&mut *tx).await?;
+        }
+        for (event, payload) in &w.webhooks {
+            sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
+                .bind(event).bind(payload).bind(now).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(true)

@@ -5,13 +5,6 @@ use super::{Db, on_db};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 
-pub async fn enqueue(db: &Db, event: &str, payload: &str, now: DateTime<Utc>) -> Result<()> {
-    on_db!(db, p => sqlx::query(
-        "INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
-        .bind(event).bind(payload).bind(now).execute(p).await?.rows_affected());
-    Ok(())
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Delivery {
     pub id: i64,

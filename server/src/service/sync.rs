@@ -1,0 +1,96 @@
+//! The offline read feed: everything a phone needs to work with no signal, changed since a
+//! cursor. The same visibility rules as every list apply, so nothing sealed ever reaches a school.
+
+use super::{checklists, hazards, inspections, plans, schools, scope};
+use crate::auth::Caller;
+use crate::error::Result;
+use crate::state::AppState;
+use crate::storage::{self, hazards::ListQuery};
+use app::domain::Role;
+use app::domain::checklist::TemplateStatus;
+use app::domain::sync::ChangeSet;
+use app::domain::time::china_date;
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+pub async fn changes(
+    state: &AppState,
+    caller: &Caller,
+    since: Option<DateTime<Utc>>,
+) -> Result<ChangeSet> {
+    // A little overlap, so a write committed while this runs is not missed next time.
+    let now = Utc::now();
+    let cursor = now - Duration::seconds(5);
+    let schools = schools::list(state, caller, "").await?;
+
+    // The newest published version of each family the caller can read.
+    let mut newest: Vec<(String, i64, i32)> = Vec::new();
+    for t in checklists::list(state, caller).await? {
+        if t.status != TemplateStatus::Published {
+            continue;
+        }
+        match newest.iter_mut().find(|(f, _, _)| *f == t.family) {
+            Some(n) if n.2 < t.version => *n = (t.family.clone(), t.id, t.version),
+            Some(_) => {}
+            None => newest.push((t.family.clone(), t.id, t.version)),
+        }
+    }
+    let mut templates = Vec::with_capacity(newest.len());
+    for (_, id, _) in newest {
+        templates.push(checklists::get(state, caller, id).await?);
+    }
+
+    let seen = scope::inspections_seen(caller);
+    let mut list = Vec::new();
+    for r in storage::inspections::list(&state.db, &seen, None, 100).await? {
+        if since.is_none_or(|s| r.updated_at > s) {
+            let id = Uuid::parse_str(&r.id).unwrap_or_default();
+            list.push(inspections::get(state, caller, id).await?);
+        }
+    }
+
+    let within = scope::within(caller);
+    let q = ListQuery {
+        within: &within,
+        status: None,
+        school: None,
+        area: None,
+        level: None,
+        overdue: false,
+        from: None,
+        to: None,
+        // An inspector carries the hazards they found; a school all of its own.
+        reporter: (caller.role == Role::Inspector).then(|| caller.id()),
+        changed_after: Some(match since {
+            Some(s) => (s, false),
+            None => (now - Duration::days(30), true),
+        }),
+        today: china_date(now),
+        order_queue: false,
+        limit: 300,
+        offset: 0,
+    };
+    let (rows, _, _) = storage::hazards::list(&state.db, &q).await?;
+    let mut hazard_details = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = Uuid::parse_str(&r.id).unwrap_or_default();
+        hazard_details.push(hazards::detail(state, caller, id).await?);
+    }
+
+    let plans = if scope::may_see_plans(caller) {
+        plans::list(state, caller).await?.into_iter().filter(|p| !p.cancelled).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ChangeSet {
+        cursor,
+        me: super::accounts::me(&caller.user),
+        schools,
+        checklists: templates,
+        inspections: list,
+        hazards: hazard_details,
+        plans,
+        deadlines: state.config.deadlines,
+        today: china_date(now),
+    })
+}
