@@ -363,11 +363,13 @@
         if (e.data && e.data.type === 'xiaoan-outbox') notify();
       });
     }
-    window.addEventListener('online', () => { notify(); syncNow(); });
+    window.addEventListener('online', () => { notify(); if (location.pathname !== '/login') syncNow(); });
     window.addEventListener('offline', notify);
     document.addEventListener('visibilitychange', () => { if (!document.hidden) syncNow(); });
+    // Nothing to send or fetch before someone has signed in.
+    const signedOut = () => location.pathname === '/login';
     const tick = () => {
-      syncNow().finally(() => setTimeout(tick, Math.max(backoffMs, 30000)));
+      (signedOut() ? Promise.resolve() : syncNow()).finally(() => setTimeout(tick, Math.max(backoffMs, 30000)));
     };
     setTimeout(tick, 300);
   }

@@ -101,6 +101,7 @@ pub fn HazardView() -> impl IntoView {
 
 #[component]
 fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
+    crate::local::keep_hazard_page(&p);
     let page = p.clone();
     let HazardPage { detail, event_id, today, .. } = p;
     let h = detail.summary.clone();

@@ -289,6 +289,7 @@ enum SaveState {
 /// The checklist walk.
 #[component]
 fn Walk(page: InspectionPage, reload: RwSignal<u32>) -> impl IntoView {
+    crate::local::keep_inspection_page(&page);
     let insp = page.inspection.clone();
     let id = insp.summary.id.to_string();
     let school_id = insp.summary.school_id;

@@ -54,6 +54,12 @@ pub fn App() -> impl IntoView {
     // Who is logged in, loaded once per page load; login and logout are full page loads.
     let me = Resource::new_blocking(|| (), |_| local::sendable(local::me()));
     provide_context(ui::MeResource(me));
+    // Remember who this is, so the app can start offline later.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(m))) = me.get() {
+            local::keep_me(&m);
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/xiaoan.css"/>

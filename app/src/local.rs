@@ -219,6 +219,48 @@ pub async fn me() -> Result<Option<Me>, AppError> {
     }
 }
 
+/// Keeps what a server-rendered screen showed, so the same screen opens offline later (a
+/// hydrated page gets its data from the server's HTML and never runs its loader in the browser).
+pub fn keep_hazard_page(p: &HazardPage) {
+    #[cfg(feature = "hydrate")]
+    {
+        let p = p.clone();
+        leptos::task::spawn_local(async move {
+            if !pending(&format!("hazard:{}", p.detail.summary.id)).await {
+                set(&hazard_key(&p.detail.summary.id), &p).await;
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = p;
+}
+
+/// Remembers who is logged in (the hydrated page got it from the server's HTML).
+pub fn keep_me(me: &Me) {
+    #[cfg(feature = "hydrate")]
+    {
+        let me = me.clone();
+        leptos::task::spawn_local(async move { set("me", &me).await });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = me;
+}
+
+pub fn keep_inspection_page(p: &InspectionPage) {
+    #[cfg(feature = "hydrate")]
+    {
+        let p = p.clone();
+        leptos::task::spawn_local(async move {
+            let id = p.inspection.summary.id.to_string();
+            if !pending(&format!("inspection:{id}")).await {
+                set(&inspection_key(&id), &p).await;
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = p;
+}
+
 fn inspection_key(id: &str) -> String {
     format!("page:inspection:{id}")
 }

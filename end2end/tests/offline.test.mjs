@@ -112,3 +112,72 @@ test('a whole inspection made offline survives a closed page and is sent exactly
   await shot(again, 'offline-synced');
   await ctx.close();
 });
+
+test('a principal records the plan and the rectification offline, and both arrive in order', async () => {
+  // An inspector reports a hazard at the principal's school (online, through the API).
+  const ictx = await phone(browser);
+  const ipage = await ictx.newPage();
+  await login(ipage, 'inspector');
+  const hazardId = await ipage.evaluate(async () => {
+    const schools = await (await fetch('/api/v1/schools')).json();
+    const school = schools.find((s) => s.name === '白榆县实验小学');
+    const id = crypto.randomUUID();
+    const res = await fetch(`/api/v1/hazards/${id}`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ school_id: school.id, title: '操场东侧围墙裂缝', level: 'general' }),
+    });
+    return res.ok ? id : null;
+  });
+  assert.ok(hazardId, 'hazard reported');
+  await ictx.close();
+
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await login(page, 'principal');
+  await hydrated(page);
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30_000 });
+  await page.goto(`${BASE}/hazards/${hazardId}`);
+  await hydrated(page);
+  for (let i = 0; !(await page.evaluate((id) => self.XiaoanOffline.kvGet(`page:hazard:${id}`), hazardId)); i++) {
+    assert.ok(i < 100, 'the phone kept the hazard it showed');
+    await page.waitForTimeout(200);
+  }
+  const after = await photo(page, 90);
+
+  await ctx.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await page.locator('h2', { hasText: '操场东侧围墙裂缝' }).waitFor({ timeout: 20_000 });
+  const plan = page.locator('form[action="/fn/hazard_action"]').first();
+  await plan.locator('input[name="form[responsible]"]').fill('刘伟（总务主任）');
+  await plan.locator('textarea[name="form[measures]"]').fill('修补裂缝并加固');
+  await plan.locator('input[name="form[funds_yuan]"]').fill('3200');
+  await plan.locator('input[name="form[deadline]"]').fill('2099-06-30');
+  await plan.locator('textarea[name="form[contingency]"]').fill('设置警戒线，禁止靠近');
+  await plan.locator('button[type=submit]').click();
+  await page.locator('dd', { hasText: '刘伟（总务主任）' }).waitFor({ timeout: 20_000 });
+
+  const box = page.locator('.submit-rect');
+  await box.locator('input[type=file][multiple]').setInputFiles(after);
+  await box.locator('.thumb:not(.pending)').waitFor({ timeout: 30_000 });
+  await box.locator('textarea').fill('已修补并加固。');
+  const pad = await box.locator('canvas.signature-pad').boundingBox();
+  await page.mouse.move(pad.x + 40, pad.y + 80);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(pad.x + 40 + i * 22, pad.y + 80 - (i % 2) * 30);
+  await page.mouse.up();
+  await box.locator('button', { hasText: '提交整改' }).last().click();
+  await page.locator('.status.submitted').first().waitFor({ timeout: 20_000 });
+  const bar = await syncBar(page);
+  assert.ok(bar.includes('2 张照片') && bar.includes('1 条隐患处理'), `waiting: ${bar}`);
+  await shot(page, 'offline-principal-waiting');
+
+  await ctx.setOffline(false);
+  await page.locator('.syncbar', { hasText: '全部已上传' }).waitFor({ timeout: 60_000 });
+  const h = await page.evaluate(async (id) => (await fetch(`/api/v1/hazards/${id}`)).json(), hazardId);
+  assert.equal(h.summary.status, 'submitted');
+  assert.deepEqual(h.events.map((e) => e.action), ['report', 'plan', 'submit']);
+  assert.equal(h.after_photos.length, 1);
+  assert.ok(h.signature, 'the signature arrived');
+  await ctx.close();
+});

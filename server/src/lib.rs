@@ -91,6 +91,9 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(http::localise_errors))
         .layer(middleware::from_fn(http::security_headers))
         .layer(middleware::from_fn(http::run_to_completion))
+        // Pages, JSON and the bundle travel compressed (brotli where the browser takes it): a
+        // rural school's one bar of signal. Photos are JPEG already and are left alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 
