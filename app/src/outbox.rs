@@ -46,7 +46,7 @@ pub fn SyncBar() -> impl IntoView {
             let has_waiting = waiting.is_some();
             let refused = s.refused.len();
             view! {
-                <a class="syncbar" href="/outbox" class:offline=!s.online class:waiting=has_waiting role="status">
+                <a class="syncbar" href="/outbox" class:offline=!s.online class:waiting=has_waiting aria-live="polite">
                     <span class="dot" aria-hidden="true"></span>
                     <span>{t(if s.online { Msg::Online } else { Msg::Offline })}</span>
                     <span class="sync-what">{waiting.unwrap_or_else(|| t(Msg::AllSent).to_owned())}</span>
