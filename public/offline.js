@@ -65,9 +65,11 @@
 
   // ---- outbox ----
 
+  // The outbox of whoever is signed in now (entries without an owner predate owners: anyone's).
   async function all() {
     const list = await done((await store('outbox', 'readonly')).getAll());
-    return list.sort((a, b) => a.seq - b.seq);
+    const me = await currentUser();
+    return list.filter((e) => e.owner == null || e.owner === me).sort((a, b) => a.seq - b.seq);
   }
 
   function notify() {
@@ -86,9 +88,27 @@
     } catch (_) { /* best effort */ }
   }
 
+  // Who is signed in on this phone now (a shared phone: each write belongs to whoever made it).
+  async function currentUser() {
+    const me = await kvJson('me');
+    return me ? me.id : null;
+  }
+
+  // Remembers who signed in; a different person than before starts from an empty local copy
+  // (their own writes, and anyone else's unsent ones, stay in the outbox).
+  async function setMe(json) {
+    const before = await kvJson('me');
+    const now = JSON.parse(json);
+    if (before && now && before.id !== now.id) await clearLocal();
+    await kvSet('me', json);
+  }
+
   // A write to send. `key` identifies it: a newer write with the same key replaces one that has
   // not been sent yet (the newest draft of an inspection is all the server needs).
   async function enqueue(item) {
+    // Read before the transaction opens: an IndexedDB transaction ends at the first await on
+    // anything else.
+    const owner = await currentUser();
     const out = await store('outbox', 'readwrite');
     const same = await done(out.index('key').getAll(item.key));
     const waiting = same.find((e) => e.state === 'waiting');
@@ -100,6 +120,7 @@
       await done(out.add({
         key: item.key, kind: 'request', method: item.method, url: item.url, body: item.body || null,
         label: item.label || item.url, group: item.group || '', state: 'waiting', error: '', created: Date.now(),
+        owner,
       }));
     }
     askPersistence();
@@ -108,6 +129,7 @@
   }
 
   async function putPhoto(sha256, blob, schoolId, group) {
+    const owner = await currentUser();
     await done((await store('blobs', 'readwrite')).put({ blob, at: Date.now() }, sha256));
     const out = await store('outbox', 'readwrite');
     const key = 'photo:' + sha256;
@@ -116,6 +138,7 @@
       await done(out.add({
         key, kind: 'photo', method: 'PUT', url: `/api/v1/photos/${sha256}` + (schoolId > 0 ? `?school=${schoolId}` : ''),
         sha256, label: sha256.slice(0, 8), group: group || '', state: 'waiting', error: '', created: Date.now(),
+        owner,
       }));
     }
     askPersistence();
@@ -268,7 +291,7 @@
     const res = await fetch('/api/v1/changes' + (since ? '?since=' + encodeURIComponent(since) : ''), { credentials: 'same-origin' });
     if (!res.ok) return false;
     const c = await res.json();
-    await kvSet('me', JSON.stringify(c.me));
+    await setMe(JSON.stringify(c.me));
     await kvSet('schools', JSON.stringify(c.schools));
     await kvSet('checklists', JSON.stringify(c.checklists));
     await kvSet('deadlines', JSON.stringify(c.deadlines));
@@ -298,7 +321,7 @@
 
   // The unsent outbox as a file, the last resort when a phone will never see a network again.
   async function exportOutbox() {
-    const list = await all();
+    const list = await done((await store('outbox', 'readonly')).getAll());
     const entries = [];
     for (const e of list) {
       const copy = Object.assign({}, e);
@@ -375,7 +398,7 @@
   }
 
   self.XiaoanOffline = {
-    kvGet, kvSet, kvDelete, enqueue, enqueueJson: (s) => enqueue(JSON.parse(s)), putPhoto, photoUrl, discard, status, pending, syncNow,
+    kvGet, kvSet, kvDelete, setMe, enqueue, enqueueJson: (s) => enqueue(JSON.parse(s)), putPhoto, photoUrl, discard, status, pending, syncNow,
     pullChanges, clearLocal, exportOutbox,
   };
   if (typeof window !== 'undefined' && typeof document !== 'undefined') startPage();

@@ -90,6 +90,8 @@ pub mod js {
         pub async fn kv_get(key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = kvSet, catch)]
         pub async fn kv_set(key: &str, value: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = setMe, catch)]
+        pub async fn set_me(me: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = enqueueJson, catch)]
         pub async fn enqueue_json(item: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = putPhoto, catch)]
@@ -111,10 +113,6 @@ pub mod js {
         pub async fn sync_now() -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = exportOutbox, catch)]
         pub async fn export_outbox() -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = clearLocal, catch)]
-        pub async fn clear_local() -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_namespace = XiaoanOffline, js_name = pullChanges, catch)]
-        pub async fn pull_changes() -> Result<JsValue, JsValue>;
     }
 
     /// Whether the offline layer loaded (a page without it still works online).
@@ -210,7 +208,7 @@ pub async fn me() -> Result<Option<Me>, AppError> {
     match api::get_me().await {
         Ok(me) => {
             if let Some(m) = &me {
-                set("me", m).await;
+                keep_me(m);
             }
             Ok(me)
         }
@@ -240,7 +238,13 @@ pub fn keep_me(me: &Me) {
     #[cfg(feature = "hydrate")]
     {
         let me = me.clone();
-        leptos::task::spawn_local(async move { set("me", &me).await });
+        leptos::task::spawn_local(async move {
+            if js::present()
+                && let Ok(s) = serde_json::to_string(&me)
+            {
+                let _ = js::set_me(&s).await;
+            }
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = me;
