@@ -186,6 +186,15 @@ async fn an_unannounced_visit_is_sealed_from_the_school_until_it_is_submitted() 
     let list = json_of(app.get(&principal, "/api/v1/inspections").await).await;
     assert_eq!(list.as_array().expect("list").len(), 0, "no inspection listed for the school");
     assert_eq!(hazard_count(&app).await, 0, "no hazard before submission");
+    let feed = json_of(app.get(&principal, "/api/v1/changes").await).await;
+    assert_eq!(feed["inspections"], json!([]), "nothing in the school's offline feed");
+    assert_eq!(feed["plans"], json!([]), "no plan in the school's offline feed");
+    let feed = json_of(app.get(&inspector, "/api/v1/changes").await).await;
+    assert_eq!(
+        feed["plans"].as_array().expect("plans").len(),
+        1,
+        "the inspector's feed carries the plan"
+    );
 
     // Submitted: three reported hazards, and now the school sees the inspection and its photos.
     let res = submit(&app, &inspector, &id).await;
@@ -204,6 +213,14 @@ async fn an_unannounced_visit_is_sealed_from_the_school_until_it_is_submitted() 
 
     let seen = app.get(&principal, &format!("/api/v1/inspections/{id}")).await;
     assert_eq!(seen.status(), StatusCode::OK);
+    let feed = json_of(app.get(&principal, "/api/v1/changes").await).await;
+    assert_eq!(
+        feed["inspections"].as_array().expect("inspections").len(),
+        1,
+        "now in the school's feed"
+    );
+    assert_eq!(feed["hazards"].as_array().expect("hazards").len(), 3);
+    assert_eq!(feed["plans"], json!([]), "the plan stays out of it");
     assert_eq!(json_of(seen).await["hazards"].as_array().expect("hazards").len(), 3);
     assert_eq!(
         app.get(&principal, &format!("/api/v1/photos/{}/thumb", photos[0])).await.status(),
