@@ -167,6 +167,7 @@
       records: waiting.filter((e) => e.kind !== 'photo').length,
       inspections: groups('inspection:'),
       hazards: groups('hazard:'),
+      other: waiting.filter((e) => e.kind !== 'photo' && !e.group.startsWith('inspection:') && !e.group.startsWith('hazard:')).length,
       refused: list.filter((e) => e.state === 'refused').map((e) => ({ seq: e.seq, label: e.label, error: e.error, group: e.group })),
       entries: list.map((e) => ({ seq: e.seq, label: e.label, state: e.state, error: e.error, group: e.group, kind: e.kind })),
       last_sync: (await kvGet('last_sync')) || null,

@@ -22,6 +22,9 @@ pub struct OutboxStatus {
     pub records: u32,
     pub inspections: u32,
     pub hazards: u32,
+    /// Writes of neither an inspection nor a hazard.
+    #[serde(default)]
+    pub other: u32,
     pub refused: Vec<Refused>,
     pub entries: Vec<Entry>,
     pub last_sync: Option<String>,
@@ -292,16 +295,20 @@ pub async fn inspection_page(id: String) -> Result<InspectionPage, AppError> {
 }
 
 /// Saves a draft on the phone and queues it for the server.
+/// Answered and failed counts from the answers themselves.
+fn count_answers(p: &mut InspectionPage) {
+    let answers = &p.inspection.answers;
+    p.inspection.summary.answered = answers.len() as i64;
+    p.inspection.summary.failed =
+        answers.iter().filter(|a| a.outcome == crate::domain::inspection::Outcome::Fail).count()
+            as i64;
+}
+
 pub async fn save_inspection(page: &InspectionPage, draft: &InspectionDraft) {
     let id = page.inspection.summary.id.to_string();
     let mut p = page.clone();
     p.inspection.answers = draft.answers.clone();
-    p.inspection.summary.answered = draft.answers.len() as i64;
-    p.inspection.summary.failed = draft
-        .answers
-        .iter()
-        .filter(|a| a.outcome == crate::domain::inspection::Outcome::Fail)
-        .count() as i64;
+    count_answers(&mut p);
     set(&inspection_key(&id), &p).await;
     remember_mine(&p.inspection.summary).await;
     enqueue(&Outgoing {
@@ -329,6 +336,8 @@ pub async fn submit_inspection(page: &InspectionPage, body: &SubmitInspection) {
     let mut p = page.clone();
     p.editable = false;
     p.queued = true;
+    count_answers(&mut p);
+    p.inspection.summary.status = InspectionStatus::Submitted;
     set(&inspection_key(&id), &p).await;
     remember_mine(&p.inspection.summary).await;
     enqueue(&Outgoing {

@@ -8,7 +8,7 @@ use crate::ui::{Page, t};
 use leptos::prelude::*;
 
 fn waiting_text(s: &OutboxStatus) -> Option<String> {
-    let other = s.records.saturating_sub(s.inspections + s.hazards);
+    let other = s.other;
     let parts: Vec<String> = [
         (s.photos, Msg::OutboxPhotos),
         (s.inspections, Msg::OutboxInspections),

@@ -76,6 +76,8 @@ fn HomeContent() -> impl IntoView {
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(h) => view! { <CampaignCard campaign=h.campaign.clone()/> }.into_any(),
+                    // Offline the bar under the title says so; the card simply waits for the network.
+                    Err(crate::error::AppError::Network) => ().into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
             })}
