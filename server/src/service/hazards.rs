@@ -678,22 +678,7 @@ pub async fn verify(db: &storage::Db) -> Result<(Vec<Break>, u64)> {
 pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::api::HazardPage> {
     let detail = detail(state, caller, id).await?;
     let within = storage::orgs::Within::School(detail.summary.school_id);
-    let q = ListQuery {
-        within: &within,
-        status: None,
-        school: None,
-        area: None,
-        level: None,
-        overdue: false,
-        from: None,
-        to: None,
-        reporter: None,
-        changed_after: None,
-        today: china_date(Utc::now()),
-        order_queue: false,
-        limit: 1,
-        offset: 0,
-    };
+    let q = ListQuery { limit: 1, ..ListQuery::all(&within, china_date(Utc::now())) };
     let (_, counts, _) = storage::hazards::list(&state.db, &q).await?;
     let open = counts
         .iter()

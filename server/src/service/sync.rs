@@ -51,24 +51,14 @@ pub async fn changes(
 
     let within = scope::within(caller);
     let q = ListQuery {
-        within: &within,
-        status: None,
-        school: None,
-        area: None,
-        level: None,
-        overdue: false,
-        from: None,
-        to: None,
         // An inspector carries the hazards they found; a school all of its own.
         reporter: (caller.role == Role::Inspector).then(|| caller.id()),
         changed_after: Some(match since {
             Some(s) => (s, false),
             None => (now - Duration::days(30), true),
         }),
-        today: china_date(now),
-        order_queue: false,
         limit: 300,
-        offset: 0,
+        ..ListQuery::all(&within, china_date(now))
     };
     let (rows, _, _) = storage::hazards::list(&state.db, &q).await?;
     let mut hazard_details = Vec::with_capacity(rows.len());

@@ -187,6 +187,28 @@ pub struct ListQuery<'a> {
     pub offset: i64,
 }
 
+impl<'a> ListQuery<'a> {
+    /// Every hazard `within`, in deadline order, first page of 50; narrow it with struct update.
+    pub fn all(within: &'a Within<'a>, today: NaiveDate) -> Self {
+        ListQuery {
+            within,
+            status: None,
+            school: None,
+            area: None,
+            level: None,
+            overdue: false,
+            from: None,
+            to: None,
+            reporter: None,
+            changed_after: None,
+            today,
+            order_queue: false,
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
 /// Adds the WHERE clause of `q` (without the status filter when `with_status` is false).
 macro_rules! push_filters {
     ($b:expr, $q:expr, $with_status:expr) => {{
