@@ -132,8 +132,6 @@ pub struct HazardPage {
     pub detail: HazardDetail,
     pub event_id: String,
     pub today: NaiveDate,
-    /// Other hazards of the same school still open (for the principal's next step).
-    pub school_open: i64,
 }
 
 /// A workflow action as a plain form sends it (everything but the rectification, which needs

@@ -398,14 +398,7 @@ fn SubmitForm(
         #[cfg(not(feature = "hydrate"))]
         let _ = (photos, reload, base, dest_sv, page);
     };
-    let on_added = Callback::new(move |sha: String| {
-        photos.update(|p| {
-            if !p.contains(&sha) {
-                p.push(sha)
-            }
-        })
-    });
-    let on_removed = Callback::new(move |sha: String| photos.update(|p| p.retain(|x| *x != sha)));
+    let (on_added, on_removed) = crate::photo::keep_in(photos);
     view! {
         <section class="card stack submit-rect">
             <h2>{t(Msg::SubmitRectification)}</h2>
@@ -763,14 +756,7 @@ fn NewHazardContent() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let previews = Previews::new();
     let lang = use_lang();
-    let on_added = Callback::new(move |sha: String| {
-        photos.update(|p| {
-            if !p.contains(&sha) {
-                p.push(sha)
-            }
-        })
-    });
-    let on_removed = Callback::new(move |sha: String| photos.update(|p| p.retain(|x| *x != sha)));
+    let (on_added, on_removed) = crate::photo::keep_in(photos);
     let id = StoredValue::new(String::new());
     let send = move |_| {
         #[cfg(feature = "hydrate")]

@@ -212,10 +212,8 @@ messages! {
     TakePhoto => "拍照", "Take photo";
     PickPhotos => "从相册选择", "From gallery";
     PhotoPreparing => "处理中…", "Preparing…";
-    PhotoUploading => "上传中…", "Uploading…";
     PhotoNeeded => "这一项需要拍照留证。", "This item needs a photo.";
     RemovePhoto => "删除照片", "Remove photo";
-    Retry => "重试", "Retry";
 
     ChecklistsTitle => "检查表", "Checklists";
     EmptyChecklists => "还没有检查表。", "No checklists yet.";

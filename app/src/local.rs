@@ -521,7 +521,6 @@ pub async fn hazard_page(id: String) -> Result<HazardPage, AppError> {
                 detail,
                 event_id: new_id(),
                 today: get("today").await.unwrap_or_default(),
-                school_open: 0,
             })
         }
         Err(e) => Err(e),

@@ -60,6 +60,19 @@ pub struct Dest {
     pub group: String,
 }
 
+/// The add and remove callbacks of a [`PhotoPicker`] that keeps its photos in `photos`.
+pub fn keep_in(photos: RwSignal<Vec<String>>) -> (Callback<String>, Callback<String>) {
+    let added = Callback::new(move |sha: String| {
+        photos.update(|p| {
+            if !p.contains(&sha) {
+                p.push(sha)
+            }
+        })
+    });
+    let removed = Callback::new(move |sha: String| photos.update(|p| p.retain(|x| *x != sha)));
+    (added, removed)
+}
+
 /// The photos of one record, with buttons to add more.
 #[component]
 pub fn PhotoPicker(

@@ -1,7 +1,7 @@
 //! Hazards and their closed loop, and the notification inbox (DESIGN §3, §6).
 
-use super::ErrorResponse;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::{ErrorResponse, created_or_ok};
 use crate::auth::Caller;
 use crate::error::Error;
 use crate::service::{hazards, notifications};
@@ -91,8 +91,7 @@ async fn report_hazard(
     ApiJson(b): ApiJson<ReportInput>,
 ) -> Result<Response, Error> {
     let (created, h) = hazards::report(&state, &caller, id, b).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(h)).into_response())
+    Ok(created_or_ok(created, h))
 }
 
 /// A workflow action (plan, submit, approve, return, extend, void). Applied once per

@@ -113,6 +113,13 @@ pub struct LoginRequest {
     password: String,
 }
 
+/// 201 with the body for a record this request created, 200 for one that was already there (a
+/// retried idempotent PUT).
+fn created_or_ok<T: Serialize>(created: bool, body: T) -> Response {
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    (status, Json(body)).into_response()
+}
+
 fn with_cookie(mut res: Response, cookie: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
@@ -277,8 +284,7 @@ async fn upload_photo(
         device_time,
     };
     let (created, row) = crate::service::photos::upload(&state, &caller, up).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(PhotoInfo::from(row))).into_response())
+    Ok(created_or_ok(created, PhotoInfo::from(row)))
 }
 
 /// One copy of a photo: `original` (the uploaded bytes), `display` (1600 px, caption) or `thumb`

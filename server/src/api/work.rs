@@ -1,7 +1,7 @@
 //! Checklists, inspection plans and inspections (DESIGN §6). Thin handlers over the services.
 
-use super::ErrorResponse;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::{ErrorResponse, created_or_ok};
 use crate::auth::Caller;
 use crate::error::Error;
 use crate::service::{checklists, inspections, plans};
@@ -11,7 +11,7 @@ use app::domain::inspection::{Inspection, InspectionDraft, InspectionSummary, Su
 use app::domain::plan::{Draw, Plan, PlanInput, Suggestion};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -33,11 +33,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/inspections", get(list_inspections))
         .route("/api/v1/inspections/{id}", get(get_inspection).put(put_inspection))
         .route("/api/v1/inspections/{id}/submit", post(submit_inspection))
-}
-
-fn created_or_ok<T: Serialize>(created: bool, body: T) -> Response {
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    (status, Json(body)).into_response()
 }
 
 /// Checklist templates the caller may read: the county template's published versions (and its

@@ -331,10 +331,9 @@ pub async fn principals_of(state: &AppState, school_id: i64) -> Result<Vec<i64>>
 /// The discoverer and the safety office over the discovering unit (who review a submission).
 async fn reviewers_of(state: &AppState, r: &HazardRow) -> Result<Vec<i64>> {
     let mut ids = vec![r.reported_by];
-    for u in storage::users::list_under(&state.db, "/").await? {
-        let oversees = r.reporter_org_path.starts_with(&u.org_path);
-        if u.role == Role::Office.as_str() && !u.disabled && oversees && !ids.contains(&u.id) {
-            ids.push(u.id);
+    for u in storage::users::office_over(&state.db, &r.reporter_org_path).await? {
+        if !ids.contains(&u) {
+            ids.push(u);
         }
     }
     Ok(ids)
@@ -674,22 +673,12 @@ pub async fn verify(db: &storage::Db) -> Result<(Vec<Break>, u64)> {
     Ok((breaks, checked))
 }
 
-/// A hazard's screen, with a fresh id for the next action and the school's other open hazards.
+/// A hazard's screen, with a fresh id for the next action.
 pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::api::HazardPage> {
-    let detail = detail(state, caller, id).await?;
-    let within = storage::orgs::Within::School(detail.summary.school_id);
-    let q = ListQuery { limit: 1, ..ListQuery::all(&within, china_date(Utc::now())) };
-    let (_, counts, _) = storage::hazards::list(&state.db, &q).await?;
-    let open = counts
-        .iter()
-        .filter(|(s, _)| HazardStatus::parse(s).is_some_and(HazardStatus::is_open))
-        .map(|(_, n)| n)
-        .sum::<i64>();
     Ok(app::api::HazardPage {
-        detail,
+        detail: detail(state, caller, id).await?,
         event_id: Uuid::now_v7().to_string(),
         today: china_date(Utc::now()),
-        school_open: open,
     })
 }
 

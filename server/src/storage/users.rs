@@ -52,6 +52,14 @@ pub async fn list_under(db: &Db, path_prefix: &str) -> Result<Vec<UserRow>> {
     )
 }
 
+/// The enabled safety-office users of `org_path`'s org or of any org above it.
+pub async fn office_over(db: &Db, org_path: &str) -> Result<Vec<i64>> {
+    Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT u.id FROM users u JOIN orgs o ON o.id = u.org_id \
+         WHERE u.role = 'office' AND u.disabled = FALSE AND $1 LIKE o.path || '%' ORDER BY u.id")
+        .bind(org_path).fetch_all(p).await?))
+}
+
 pub async fn count_under(db: &Db, path_prefix: &str) -> Result<i64> {
     let pattern = format!("{path_prefix}%");
     Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>(
