@@ -2,6 +2,7 @@
 //! plan, the rectification with before | after photos and a signature), the office's closure
 //! queue, the ledger, a hazard reported on its own, and the notification inbox.
 
+use crate::domain::report::{Group, Stage};
 use crate::api::{self, HazardPage};
 use crate::domain::Role;
 use crate::domain::checklist::Area;
@@ -497,6 +498,8 @@ fn filter_from_query(q: &leptos_router::params::ParamsMap) -> HazardFilter {
         from: get("from").and_then(|v| v.parse().ok()),
         to: get("to").and_then(|v| v.parse().ok()),
         reporter: get("reporter").and_then(|v| v.parse().ok()),
+        stage: get("stage").and_then(|v| Stage::parse(&v)),
+        group: get("group").and_then(|v| Group::parse(&v)),
         page: get("page").and_then(|v| v.parse().ok()),
     }
 }

@@ -77,6 +77,7 @@ impl AppError {
             AppError::Stale(_) => 409,
             AppError::NotFound => 404,
             AppError::UsernameTaken | AppError::Conflict => 409,
+            AppError::Rule(r) if r.is_conflict() => 409,
             AppError::TooLarge => 413,
             AppError::UnsupportedMedia | AppError::HeicPhoto => 415,
             AppError::WrongCurrentPassword
@@ -199,6 +200,10 @@ fn rule_message(r: &Rule, lang: Lang) -> String {
         Rule::AlreadySubmitted => (Msg::RuleAlreadySubmitted, None),
         Rule::TemplateNotPublished => (Msg::RuleTemplateNotPublished, None),
         Rule::DeadlineBeforeFound => (Msg::RuleDeadlineBeforeFound, None),
+        Rule::UnknownDueItem => (Msg::RuleUnknownDueItem, None),
+        Rule::NotOpenYet => (Msg::RuleNotOpenYet, None),
+        Rule::SubmissionTooLong => (Msg::RuleSubmissionTooLong, None),
+        Rule::Register { problem } => (crate::registers::problem_msg(*problem), None),
     };
     let text = m.text(lang);
     match n {

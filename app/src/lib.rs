@@ -14,6 +14,8 @@ mod outbox;
 mod pages;
 mod photo;
 mod planning;
+pub mod registers;
+pub mod reports;
 mod ui;
 
 use i18n::{Lang, Msg};
@@ -82,6 +84,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ledger") view=closure::LedgerPage ssr=SsrMode::Async/>
                 <Route path=path!("/inbox") view=closure::InboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/outbox") view=outbox::OutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/reports") view=reports::TablesPage ssr=SsrMode::Async/>
+                <Route path=path!("/submissions") view=reports::SubmissionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view=reports::DashboardPage ssr=SsrMode::Async/>
+                // @registers routes
             </Routes>
         </Router>
     }

@@ -128,6 +128,10 @@ fn RoleSections(
                 <crate::closure::SchoolHazards/>
                 <a class="button secondary" href="/ledger">{t(Msg::AllMyHazards)}</a>
             </section>
+            <section class="tiles">
+                <a class="tile" href="/submissions"><span class="tile-title">{t(Msg::RepSubmissions)}</span></a>
+                <a class="tile" href="/reports"><span class="tile-title">{t(Msg::Reports)}</span></a>
+            </section>
             <section class="section">
                 <h2>{t(Msg::SchoolInspections)}</h2>
                 <crate::inspect::InspectionList/>
@@ -149,7 +153,11 @@ fn RoleSections(
             </section>
             <section class="section">
                 <h2>{t(Msg::Reports)}</h2>
-                <Empty text=Msg::EmptyReports/>
+                <section class="tiles">
+                    <a class="tile" href="/dashboard"><span class="tile-title">{t(Msg::RepDashboard)}</span></a>
+                    <a class="tile" href="/reports"><span class="tile-title">{t(Msg::Reports)}</span></a>
+                    <a class="tile" href="/submissions"><span class="tile-title">{t(Msg::RepSubmissions)}</span></a>
+                </section>
             </section>
         }
         .into_any(),

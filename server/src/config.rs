@@ -32,6 +32,10 @@ pub struct Config {
     pub webhook_url: Option<String>,
     /// Signs each webhook body (HMAC-SHA256, `X-Xiaoan-Signature`). Never printed.
     pub webhook_secret: String,
+    /// The kinds of enforcement measure (table 2's columns), in order.
+    pub measure_kinds: Vec<String>,
+    /// The kinds of accountability action (table 3's columns), in order.
+    pub action_kinds: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +64,14 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
         None | Some("0" | "false" | "no") => Ok(false),
         Some("1" | "true" | "yes") => Ok(true),
         Some(v) => Err(ConfigError { name, problem: format!("must be 1 or 0, not {v:?}") }),
+    }
+}
+
+/// A comma-separated list (Chinese or ASCII commas), or the default.
+fn list(name: &str, default: &[&str]) -> Vec<String> {
+    match var(name) {
+        Some(v) => v.split([',', '，']).map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned).collect(),
+        None => default.iter().map(|k| (*k).to_owned()).collect(),
     }
 }
 
@@ -99,6 +111,8 @@ impl Config {
             },
             webhook_url: var("XIAOAN_WEBHOOK_URL"),
             webhook_secret: var("XIAOAN_WEBHOOK_SECRET").unwrap_or_default(),
+            measure_kinds: list("XIAOAN_MEASURE_KINDS", app::domain::report::DEFAULT_MEASURE_KINDS),
+            action_kinds: list("XIAOAN_ACTION_KINDS", app::domain::report::DEFAULT_ACTION_KINDS),
         })
     }
 

@@ -15,6 +15,8 @@ pub mod service;
 pub mod state;
 pub mod storage;
 mod ui_backend;
+mod ui_registers;
+mod ui_reports;
 pub mod xlsx;
 
 use crate::config::Config;
@@ -57,6 +59,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         photo_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         font: Arc::new(photo::pipeline::FontData::load_default()),
         worker: Arc::new(pwa::worker(std::path::Path::new(&site_root))),
+        clock: state::Clock::default(),
     };
     let random =
         app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
@@ -68,7 +71,14 @@ pub async fn prepare(config: Config) -> Result<AppState> {
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let backend: SharedBackend = Arc::new(ui_backend::UiBackend(state.clone()));
-    let context = move || provide_context(backend.clone());
+    let reports: app::reports::SharedReportBackend = Arc::new(ui_backend::UiBackend(state.clone()));
+    let registers: app::registers::SharedRegisterBackend =
+        Arc::new(ui_backend::UiBackend(state.clone()));
+    let context = move || {
+        provide_context(backend.clone());
+        provide_context(reports.clone());
+        provide_context(registers.clone());
+    };
     let server_fns = {
         let context = context.clone();
         move |req: axum::extract::Request| {

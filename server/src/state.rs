@@ -6,7 +6,9 @@ use crate::photo::store::PhotoStore;
 use crate::storage::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::Semaphore;
 
 #[derive(Clone)]
@@ -26,6 +28,24 @@ pub struct AppState {
     pub font: Arc<Option<FontData>>,
     /// The service worker for the built site.
     pub worker: Arc<crate::pwa::Worker>,
+    pub clock: Clock,
+}
+
+/// The time services work by: the real clock, shifted by an offset that only tests move (to file
+/// records across several 10-day periods through the real API). Sessions and throttling use the
+/// real clock regardless.
+#[derive(Clone, Default)]
+pub struct Clock(Arc<AtomicI64>);
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + TimeDelta::milliseconds(self.0.load(Ordering::Relaxed))
+    }
+
+    /// Makes `now()` answer `at` from here on (and move on with real time).
+    pub fn set(&self, at: DateTime<Utc>) {
+        self.0.store((at - Utc::now()).num_milliseconds(), Ordering::Relaxed);
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -22,17 +22,17 @@ use uuid::Uuid;
 pub struct UiBackend(pub AppState);
 
 impl UiBackend {
-    fn meta(&self, req: &Parts) -> RequestMeta {
+    pub(crate) fn meta(&self, req: &Parts) -> RequestMeta {
         RequestMeta::from_parts(req, self.0.config.trust_proxy)
     }
 
-    async fn caller(&self, req: &Parts) -> Result<Caller> {
+    pub(crate) async fn caller(&self, req: &Parts) -> Result<Caller> {
         auth::require_caller(&self.0, &self.meta(req)).await
     }
 }
 
 /// Maps the server's result to what may cross the wire, logging internal causes once.
-fn out<T>(r: Result<T>) -> Result<T, AppError> {
+pub(crate) fn out<T>(r: Result<T>) -> Result<T, AppError> {
     r.map_err(crate::error::Error::into_app)
 }
 

@@ -4,6 +4,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PhasePlan {
     pub name: String,
     pub starts_on: NaiveDate,
@@ -13,6 +14,7 @@ pub struct PhasePlan {
 
 /// A campaign as it is first set up; the database gives it an id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CampaignPlan {
     pub name: String,
     pub starts_on: NaiveDate,

@@ -285,6 +285,10 @@ pub struct HazardFilter {
     pub to: Option<NaiveDate>,
     /// Reported by this user.
     pub reporter: Option<i64>,
+    /// Which date `from` and `to` apply to (the statistics' drill-down); found by default.
+    pub stage: Option<super::report::Stage>,
+    /// Schools (`school`) or kindergartens (`kindergarten`) only.
+    pub group: Option<super::report::Group>,
     /// 0-based page of 50.
     pub page: Option<u32>,
 }

@@ -8,6 +8,8 @@ pub mod inspection;
 pub mod notification;
 pub mod org;
 pub mod plan;
+pub mod register;
+pub mod report;
 pub mod rule;
 pub mod sync;
 pub mod time;

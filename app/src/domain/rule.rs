@@ -25,6 +25,14 @@ pub enum Rule {
     TemplateNotPublished,
     /// A hazard's deadline lies before the day it was found.
     DeadlineBeforeFound,
+    /// A submission names an item the campaign does not ask for.
+    UnknownDueItem,
+    /// A period's report filed before the period's last day.
+    NotOpenYet,
+    /// A submission's note (5,000 characters) or attachments (20) are too long.
+    SubmissionTooLong,
+    /// An entry of a register (enforcement, duties, activities, accidents) broke one of its rules.
+    Register { problem: super::register::RegisterProblem },
 }
 
 impl Rule {
@@ -39,6 +47,15 @@ impl Rule {
             Rule::AlreadySubmitted => "already_submitted",
             Rule::TemplateNotPublished => "template_not_published",
             Rule::DeadlineBeforeFound => "deadline_before_found",
+            Rule::UnknownDueItem => "unknown_due_item",
+            Rule::NotOpenYet => "not_open_yet",
+            Rule::SubmissionTooLong => "submission_too_long",
+            Rule::Register { problem } => problem.code(),
         }
+    }
+
+    /// A conflict with what is stored (409) rather than a broken rule (422).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Rule::Register { problem } if problem.is_conflict())
     }
 }

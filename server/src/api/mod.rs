@@ -3,6 +3,8 @@
 
 mod extract;
 mod loop_;
+mod registers;
+mod reports;
 mod work;
 
 use crate::auth::{self, Caller, RequestMeta};
@@ -62,7 +64,35 @@ use utoipa::{OpenApi, ToSchema};
         loop_::hazard_event,
         loop_::changes,
         loop_::inbox,
-        loop_::mark_read
+        loop_::mark_read,
+        // @reports paths
+        reports::list_campaigns,
+        reports::get_campaign,
+        reports::copy_campaign,
+        reports::send_reminders,
+        reports::hazard_table,
+        reports::enforcement_table,
+        reports::accountability_table,
+        reports::hazard_xlsx,
+        reports::enforcement_xlsx,
+        reports::accountability_xlsx,
+        reports::all_xlsx,
+        reports::submission_matrix,
+        reports::get_submission,
+        reports::file_submission,
+        reports::dashboard,
+        // @registers paths
+        registers::put_enforcement,
+        registers::list_enforcement,
+        registers::set_typical,
+        registers::get_duties,
+        registers::publish_duties,
+        registers::sign_duties,
+        registers::put_activity,
+        registers::list_activities,
+        registers::activity_compliance,
+        registers::put_accident,
+        registers::list_accidents,
     ),
     components(schemas(
         LoginRequest,
@@ -88,6 +118,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi_json))
         .merge(work::router())
         .merge(loop_::router())
+        .merge(registers::router())
+        .merge(reports::router())
         .fallback(|| async { AppError::NotFound.into_api_response() })
 }
 

@@ -2,6 +2,7 @@
 //! chain. Every event's hash covers the previous hash and the event's canonical content, so an
 //! edited history is detectable.
 
+use app::domain::report::Group;
 use crate::auth::Caller;
 use crate::storage::hazards::{HazardRow, NewEvent, NewHazard};
 use app::domain::checklist::Area;
@@ -14,10 +15,10 @@ use uuid::Uuid;
 /// The hash before the first event of every chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub fn summary(r: HazardRow) -> HazardSummary {
+pub fn summary(r: HazardRow, today: NaiveDate) -> HazardSummary {
     let status = HazardStatus::parse(&r.status).unwrap_or(HazardStatus::Reported);
     HazardSummary {
-        overdue_days: overdue_days(status, r.deadline, china_date(Utc::now())),
+        overdue_days: overdue_days(status, r.deadline, today),
         area: r.area.as_deref().and_then(Area::parse),
         id: r.id,
         school_id: r.school_id,
@@ -230,7 +231,7 @@ async fn detail_of(state: &AppState, caller: &Caller, r: HazardRow) -> Result<Ha
         .and_then(|p| p["photos"].as_array().cloned())
         .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
-    let today = china_date(Utc::now());
+    let today = china_date(state.clock.now());
     let actions = workflow::available(&facts(&r), &actor(caller, &r), today);
     let plan = match (
         &r.plan_responsible,
@@ -267,7 +268,7 @@ async fn detail_of(state: &AppState, caller: &Caller, r: HazardRow) -> Result<Ha
         return_reason: r.return_reason.clone(),
         events: events.into_iter().map(event_view).collect(),
         actions,
-        summary: summary(r),
+        summary: summary(r, china_date(state.clock.now())),
     })
 }
 
@@ -295,8 +296,14 @@ pub async fn list(
         from: f.from,
         to: f.to,
         reporter: f.reporter,
+        stage: f.stage,
+        kindergarten: match f.group {
+            Some(Group::Kindergarten) => Some(true),
+            Some(Group::School) => Some(false),
+            Some(Group::Total) | None => None,
+        },
         changed_after: None,
-        today: china_date(Utc::now()),
+        today: china_date(state.clock.now()),
         order_queue: queue,
         limit: PAGE,
         offset: i64::from(f.page.unwrap_or(0).min(100_000)) * PAGE,
@@ -313,7 +320,7 @@ pub async fn list(
         Some(s) => counts.iter().find(|c| c.status == s).map_or(0, |c| c.count),
         None => counts.iter().map(|c| c.count).sum(),
     };
-    Ok(HazardList { items: rows.into_iter().map(summary).collect(), counts, overdue, total })
+    Ok(HazardList { items: rows.into_iter().map(|r| summary(r, q.today)).collect(), counts, overdue, total })
 }
 
 /// The principals of a school (who are told of its hazards).
@@ -429,18 +436,21 @@ pub async fn act(
         reason: !reason.is_empty(),
         new_deadline: e.deadline,
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let today = china_date(now);
     let from = facts(&r).status;
     let to = workflow::transition(&facts(&r), e.action, &actor(caller, &r), &supplied, today)
         .map_err(AppError::Refused)?;
 
     let mut changes = Changes::default();
+    // The day of a step is never before the day the hazard was found, so every period reconciles.
+    let day = Some(today.max(r.found_on));
     let mut refs = Vec::new();
     let mut notify_principals = false;
     let mut notify_reviewers = false;
     match e.action {
         Action::Plan => {
+            changes.planned_on = day;
             if let Some(p) = &plan {
                 changes.plan = Some((
                     p.responsible.clone(),
@@ -452,6 +462,7 @@ pub async fn act(
             }
         }
         Action::Submit => {
+            changes.rectified_on = day;
             changes.submit_note = Some(note.clone());
             changes.after_photos =
                 Some(serde_json::to_string(&e.photos).unwrap_or_else(|_| "[]".into()));
@@ -462,6 +473,7 @@ pub async fn act(
         }
         Action::Approve => {
             changes.closed_at = Some(now);
+            changes.closed_on = day;
             notify_principals = true;
         }
         Action::Return => {
@@ -472,7 +484,10 @@ pub async fn act(
             changes.deadline = e.deadline;
             notify_principals = true;
         }
-        Action::Void => notify_principals = true,
+        Action::Void => {
+            changes.voided_on = day;
+            notify_principals = true;
+        }
     }
     let mut notify = Vec::new();
     let kind = match e.action {
@@ -582,7 +597,7 @@ pub async fn report(
         return Err(AppError::Malformed.into());
     }
     own_photos(state, caller, &input.photos).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let today = china_date(now);
     let deadline =
         input.deadline.unwrap_or_else(|| state.config.deadlines.deadline(input.level, today));
@@ -678,7 +693,7 @@ pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::ap
     Ok(app::api::HazardPage {
         detail: detail(state, caller, id).await?,
         event_id: Uuid::now_v7().to_string(),
-        today: china_date(Utc::now()),
+        today: china_date(state.clock.now()),
     })
 }
 
@@ -694,7 +709,7 @@ pub async fn ledger_xlsx(state: &AppState, caller: &Caller, f: &HazardFilter) ->
         }
     }
     let unit = caller.user.org_name.clone();
-    let today = china_date(Utc::now()).to_string();
+    let today = china_date(state.clock.now()).to_string();
     let bytes = tokio::task::spawn_blocking(move || crate::xlsx::ledger(&unit, &today, &all))
         .await?
         .map_err(|e| {

@@ -7,15 +7,14 @@ use crate::storage;
 use app::api::{CampaignCard, HomeData};
 use app::domain::Role;
 use app::domain::time::china_date;
-use chrono::Utc;
 
 /// The org ids on the caller's path, nearest first: a school sees its bureau's campaign.
-fn ancestors(path: &str) -> Vec<i64> {
+pub(crate) fn ancestors(path: &str) -> Vec<i64> {
     path.split('/').filter_map(|s| s.parse().ok()).rev().collect()
 }
 
 pub async fn home(state: &AppState, caller: &Caller) -> Result<HomeData> {
-    let today = china_date(Utc::now());
+    let today = china_date(state.clock.now());
     let campaign =
         storage::campaigns::current_phase(&state.db, &ancestors(&caller.user.org_path), today)
             .await?

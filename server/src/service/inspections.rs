@@ -15,7 +15,6 @@ use app::domain::inspection::{
 use app::domain::time::china_date;
 use app::domain::{Rule, SchoolType, account::InputProblem};
 use app::error::AppError;
-use chrono::Utc;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -76,7 +75,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> Result<Inspecti
         latitude: r.latitude,
         longitude: r.longitude,
         answers: answers.into_iter().map(answer).collect(),
-        hazards: hazards.into_iter().map(hazards::summary).collect(),
+        hazards: hazards.into_iter().map(|h| hazards::summary(h, china_date(state.clock.now()))).collect(),
     })
 }
 
@@ -223,7 +222,7 @@ pub async fn put(
         started_at: d.started_at,
         answers,
     };
-    let created = storage::inspections::save_draft(&state.db, &write, Utc::now()).await?;
+    let created = storage::inspections::save_draft(&state.db, &write, state.clock.now()).await?;
     if created {
         caller
             .audit(state, "inspection.create", &format!("inspection:{id}"), d.kind.as_str())
@@ -265,7 +264,7 @@ pub async fn submit(
     if r.status == "submitted" {
         return get(state, caller, id).await;
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let today = china_date(now);
     let t = Templates::load(state, r.template_id, r.extension_id).await?;
     let school_type = SchoolType::parse(&r.school_type).unwrap_or(SchoolType::Primary);
@@ -370,7 +369,7 @@ pub async fn start(
         template_id,
         extension_id,
         plan_id: None,
-        started_at: Some(Utc::now()),
+        started_at: Some(state.clock.now()),
         note: String::new(),
         answers: Vec::new(),
     };
@@ -392,7 +391,7 @@ pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::ap
         checklists: std::iter::once(t.county).chain(t.extension).collect(),
         inspection,
         deadlines: state.config.deadlines,
-        today: china_date(Utc::now()),
+        today: china_date(state.clock.now()),
         queued: false,
     })
 }

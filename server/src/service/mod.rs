@@ -9,6 +9,8 @@ pub mod inspections;
 pub mod notifications;
 pub mod photos;
 pub mod plans;
+pub mod registers;
+pub mod reports;
 pub mod schools;
 pub mod scope;
 pub mod sync;

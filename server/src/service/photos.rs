@@ -107,7 +107,7 @@ pub async fn upload(state: &AppState, caller: &Caller, up: Upload<'_>) -> Result
 }
 
 /// Who may see a photo: its uploader, and whoever can see a record that shows it (an inspection
-/// or a hazard). A photo of an unannounced visit is therefore hidden from the school until the
+/// or a hazard, or a school's own record). A photo of an unannounced visit is therefore hidden from the school until the
 /// inspection is submitted.
 async fn may_view(state: &AppState, caller: &Caller, row: &PhotoRow) -> Result<bool> {
     if row.uploader_id == caller.id() {
@@ -121,6 +121,14 @@ async fn may_view(state: &AppState, caller: &Caller, row: &PhotoRow) -> Result<b
             "hazard" => storage::hazards::school_path(&state.db, &id)
                 .await?
                 .is_some_and(|p| scope::may_see_hazard_at(caller, &p)),
+            // Evidence in a school's own records (submissions, activities, enforcement records,
+            // accidents, signed duties): whoever sees the school.
+            "school" => match id.parse::<i64>() {
+                Ok(school) => storage::orgs::get_school(&state.db, school)
+                    .await?
+                    .is_some_and(|s| scope::contains_path(caller, &s.path)),
+                Err(_) => false,
+            },
             _ => false,
         };
         if seen {

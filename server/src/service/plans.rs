@@ -138,7 +138,7 @@ pub async fn check_school_in_plan(
 /// Schools in scope ranked by risk: overdue hazards, open major hazards, days since the last visit.
 pub async fn suggestions(state: &AppState, caller: &Caller) -> Result<Vec<Suggestion>> {
     sealed(caller)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let today = app::domain::time::china_date(now);
     let path = &caller.user.org_path;
     let schools = schools::list(state, caller, "").await?;
@@ -269,6 +269,6 @@ pub async fn page(state: &AppState, caller: &Caller) -> Result<app::api::PlansPa
         suggestions,
         inspectors,
         new_plan_id: Uuid::now_v7().to_string(),
-        today: app::domain::time::china_date(Utc::now()),
+        today: app::domain::time::china_date(state.clock.now()),
     })
 }

@@ -57,3 +57,65 @@ pub async fn current_phase(
     }
     Ok(best)
 }
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub bureau_id: i64,
+    pub bureau_name: String,
+    pub bureau_path: String,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub reporting_starts_on: NaiveDate,
+    pub final_summary_due: NaiveDate,
+}
+
+const SELECT_CAMPAIGN: &str = "SELECT c.id, c.bureau_id, b.name AS bureau_name, b.path AS bureau_path, c.name, \
+     c.starts_on, c.ends_on, c.reporting_starts_on, c.final_summary_due FROM campaigns c JOIN orgs b ON b.id = c.bureau_id";
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<CampaignRow>> {
+    let sql = format!("{SELECT_CAMPAIGN} WHERE c.id = $1");
+    Ok(on_db!(db, p => sqlx::query_as::<_, CampaignRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+}
+
+/// Campaigns run by any of these bureaus, the latest start first.
+pub async fn of_bureaus(db: &Db, bureau_ids: &[i64]) -> Result<Vec<CampaignRow>> {
+    let mut all = Vec::new();
+    for id in bureau_ids {
+        let sql = format!("{SELECT_CAMPAIGN} WHERE c.bureau_id = $1");
+        all.extend(on_db!(db, p => sqlx::query_as::<_, CampaignRow>(sqlx::AssertSqlSafe(sql)).bind(*id).fetch_all(p).await?));
+    }
+    all.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(b.id.cmp(&a.id)));
+    Ok(all)
+}
+
+/// A campaign's phases and stage-report due dates, as it was set up.
+pub async fn plan(db: &Db, c: &CampaignRow) -> Result<CampaignPlan> {
+    let (phases, dues) = on_db!(db, p => {
+        let phases = sqlx::query_as::<_, (String, NaiveDate, NaiveDate, String)>(
+            "SELECT name, starts_on, ends_on, expectations FROM campaign_phases WHERE campaign_id = $1 ORDER BY seq")
+            .bind(c.id).fetch_all(p).await?;
+        let dues = sqlx::query_scalar::<_, NaiveDate>(
+            "SELECT due_on FROM campaign_stage_reports WHERE campaign_id = $1 ORDER BY seq")
+            .bind(c.id).fetch_all(p).await?;
+        (phases, dues)
+    });
+    Ok(CampaignPlan {
+        name: c.name.clone(),
+        starts_on: c.starts_on,
+        ends_on: c.ends_on,
+        reporting_starts_on: c.reporting_starts_on,
+        stage_reports_due: dues,
+        final_summary_due: c.final_summary_due,
+        phases: phases
+            .into_iter()
+            .map(|(name, starts_on, ends_on, expectations)| app::domain::campaign::PhasePlan {
+                name,
+                starts_on,
+                ends_on,
+                expectations,
+            })
+            .collect(),
+    })
+}

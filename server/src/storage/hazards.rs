@@ -1,5 +1,6 @@
 //! Hazards and their append-only, hash-chained events.
 
+use app::domain::report::Stage;
 use super::{Db, on_db};
 use crate::error::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -178,6 +179,10 @@ pub struct ListQuery<'a> {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub reporter: Option<i64>,
+    /// Which loop date `from`/`to` apply to (`found` when None).
+    pub stage: Option<Stage>,
+    /// Kindergartens only (true) or schools only (false).
+    pub kindergarten: Option<bool>,
     /// Changed after this instant (and, with the flag, every open one too).
     pub changed_after: Option<(DateTime<Utc>, bool)>,
     pub today: NaiveDate,
@@ -200,6 +205,8 @@ impl<'a> ListQuery<'a> {
             from: None,
             to: None,
             reporter: None,
+            stage: None,
+            kindergarten: None,
             changed_after: None,
             today,
             order_queue: false,
@@ -246,13 +253,42 @@ macro_rules! push_filters {
             $b.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ");
             $b.push_bind(q.today);
         }
-        if let Some(v) = q.from {
-            $b.push(" AND h.found_on >= ");
-            $b.push_bind(v);
+        match q.stage.unwrap_or(Stage::Found) {
+            Stage::OpenAtStart => {
+                if let Some(v) = q.from {
+                    $b.push(" AND h.found_on < ").push_bind(v);
+                    $b.push(" AND (h.closed_on IS NULL OR h.closed_on >= ").push_bind(v);
+                    $b.push(") AND (h.voided_on IS NULL OR h.voided_on >= ").push_bind(v).push(")");
+                }
+            }
+            s @ (Stage::OpenAtEnd | Stage::OverdueAtEnd) => {
+                if let Some(v) = q.to {
+                    $b.push(" AND h.found_on <= ").push_bind(v);
+                    $b.push(" AND (h.closed_on IS NULL OR h.closed_on > ").push_bind(v);
+                    $b.push(") AND (h.voided_on IS NULL OR h.voided_on > ").push_bind(v).push(")");
+                    if s == Stage::OverdueAtEnd {
+                        $b.push(" AND h.deadline <= ").push_bind(v);
+                    }
+                }
+            }
+            s => {
+                let column = match s {
+                    Stage::Planned => "h.planned_on",
+                    Stage::Rectified => "h.rectified_on",
+                    Stage::Closed => "h.closed_on",
+                    Stage::Voided => "h.voided_on",
+                    _ => "h.found_on",
+                };
+                if let Some(v) = q.from {
+                    $b.push(format!(" AND {column} >= ")).push_bind(v);
+                }
+                if let Some(v) = q.to {
+                    $b.push(format!(" AND {column} <= ")).push_bind(v);
+                }
+            }
         }
-        if let Some(v) = q.to {
-            $b.push(" AND h.found_on <= ");
-            $b.push_bind(v);
+        if let Some(k) = q.kindergarten {
+            $b.push(if k { " AND s.school_type = 'kindergarten'" } else { " AND s.school_type <> 'kindergarten'" });
         }
         if let Some(v) = q.reporter {
             $b.push(" AND h.reported_by = ");
@@ -342,6 +378,12 @@ pub struct Changes {
     pub return_reason: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The China day of this step of the loop, kept from its first time: (planned, rectified,
+    /// closed, voided).
+    pub planned_on: Option<NaiveDate>,
+    pub rectified_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub voided_on: Option<NaiveDate>,
 }
 
 /// One workflow action, written whole or not at all.
@@ -375,12 +417,15 @@ pub async fn apply(
              plan_contingency = COALESCE($7, plan_contingency), submit_note = COALESCE($8, submit_note), \
              after_photos = COALESCE($9, after_photos), signature_sha = COALESCE($10, signature_sha), \
              return_reason = COALESCE($11, return_reason), deadline = COALESCE($12, deadline), \
-             closed_at = COALESCE($13, closed_at) WHERE id = $14 AND version = $15")
+             closed_at = COALESCE($13, closed_at), planned_on = COALESCE(planned_on, $16), \
+             rectified_on = COALESCE(rectified_on, $17), closed_on = COALESCE(closed_on, $18), \
+             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15")
             .bind(a.to_status).bind(now)
             .bind(plan.map(|x| x.0.clone())).bind(plan.map(|x| x.1.clone())).bind(plan.map(|x| x.2))
             .bind(plan.map(|x| x.3)).bind(plan.map(|x| x.4.clone()))
             .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
             .bind(c.deadline).bind(c.closed_at).bind(a.hazard_id).bind(a.expected_version)
+            .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
             .execute(&mut *tx).await?.rows_affected();
         if updated == 0 {
             return Ok(None);

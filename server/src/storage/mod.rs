@@ -12,6 +12,8 @@ pub mod notifications;
 pub mod orgs;
 pub mod photos;
 pub mod plans;
+pub mod registers;
+pub mod reports;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

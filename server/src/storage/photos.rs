@@ -44,7 +44,7 @@ pub async fn get(db: &Db, sha256: &str) -> Result<Option<PhotoRow>> {
         .bind(sha256).fetch_optional(pool).await?))
 }
 
-/// The records that show a photo: (`inspection` | `hazard`, id).
+/// The records that show a photo: (`inspection` | `hazard` | `school`, id).
 pub async fn references(db: &Db, sha256: &str) -> Result<Vec<(String, String)>> {
     Ok(on_db!(db, pool => sqlx::query_as::<_, (String, String)>(
         "SELECT record_kind, record_id FROM photo_refs WHERE sha256 = $1 LIMIT 50")
@@ -61,3 +61,4 @@ pub async fn owned_by(db: &Db, shas: &[String], uploader: i64) -> Result<Vec<Str
     }
     Ok(found)
 }
+

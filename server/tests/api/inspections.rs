@@ -30,7 +30,7 @@ async fn json_of(res: reqwest::Response) -> Value {
 
 /// The template ids for a school and the items that apply to it (a primary school: no
 /// kindergarten-only items).
-async fn school_items(app: &TestApp, c: &Client, school: i64) -> (i64, Vec<Value>) {
+pub(crate) async fn school_items(app: &TestApp, c: &Client, school: i64) -> (i64, Vec<Value>) {
     let ids = json_of(app.get(c, &format!("/api/v1/schools/{school}/checklist")).await).await;
     let template_id = ids["template_id"].as_i64().expect("template id");
     let t = json_of(app.get(c, &format!("/api/v1/checklists/{template_id}")).await).await;
@@ -55,7 +55,7 @@ fn hazard_for(item: &Value) -> Value {
 }
 
 /// Answers every item: the first `fails` items fail with a hazard and a photo each.
-fn answers(items: &[Value], fails: &[(usize, Option<String>)]) -> Vec<Value> {
+pub(crate) fn answers(items: &[Value], fails: &[(usize, Option<String>)]) -> Vec<Value> {
     items
         .iter()
         .enumerate()
@@ -69,7 +69,7 @@ fn answers(items: &[Value], fails: &[(usize, Option<String>)]) -> Vec<Value> {
         .collect()
 }
 
-async fn put_inspection(
+pub(crate) async fn put_inspection(
     app: &TestApp,
     c: &Client,
     id: &uuid::Uuid,
@@ -82,7 +82,7 @@ async fn put_inspection(
         .expect("PUT inspection")
 }
 
-async fn submit(app: &TestApp, c: &Client, id: &uuid::Uuid) -> reqwest::Response {
+pub(crate) async fn submit(app: &TestApp, c: &Client, id: &uuid::Uuid) -> reqwest::Response {
     c.post(app.url(&format!("/api/v1/inspections/{id}/submit")))
         .json(&json!({ "latitude": 44.812, "longitude": 123.088 }))
         .send()

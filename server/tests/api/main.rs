@@ -8,5 +8,7 @@ mod hazards;
 mod helpers;
 mod inspections;
 mod photos;
+mod registers;
+mod reports;
 mod schools;
 mod session;
