@@ -2,12 +2,12 @@
 //! plan, the rectification with before | after photos and a signature), the office's closure
 //! queue, the ledger, a hazard reported on its own, and the notification inbox.
 
-use crate::domain::report::{Group, Stage};
 use crate::api::{self, HazardPage};
 use crate::domain::Role;
 use crate::domain::checklist::Area;
 use crate::domain::hazard::{HazardDetail, HazardFilter, HazardLevel, HazardStatus, HazardSummary};
 use crate::domain::notification::NoticeKind;
+use crate::domain::report::{Group, Stage};
 use crate::domain::time::{date_time, long_date, short_date};
 use crate::domain::workflow::Action;
 use crate::error::AppError;
@@ -175,6 +175,7 @@ fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
         {can(Action::Approve).then(|| view! { <ReviewForms base=base.clone() back=format!("/hazards/{}", h.id)/> })}
         {can(Action::Extend).then(|| view! { <ExtendForm base=base.clone() today/> })}
         {can(Action::Void).then(|| view! { <VoidForm base=base.clone()/> })}
+        {matches!(use_me().role, Role::Office | Role::Admin).then(|| view! { <crate::registers::TypicalToggle hazard_id=h.id.clone()/> })}
         <section class="card">
             <h2>{t(Msg::Timeline)}</h2>
             <ol class="timeline">
@@ -853,7 +854,7 @@ fn InboxContent() -> impl IntoView {
                         <ul class="list">
                             {i.items.into_iter().map(|n| view! {
                                 <li class="item" class:unread=!n.read>
-                                    <a class="item-link" href=n.hazard_id.as_ref().map(|h| format!("/hazards/{h}")).unwrap_or_default()>
+                                    <a class="item-link" href=n.hazard_id.as_ref().map_or_else(|| "/submissions".to_owned(), |h| format!("/hazards/{h}"))>
                                         <strong>{t(notice_label(n.kind))}</strong>
                                         <p>{n.hazard_title.clone().unwrap_or_default()}</p>
                                         <p class="muted small">{n.school_name.clone().unwrap_or_default()}" · "{date_time(n.at)}</p>
@@ -880,5 +881,6 @@ fn notice_label(k: NoticeKind) -> Msg {
         NoticeKind::HazardVoided => Msg::NoticeVoided,
         NoticeKind::DueSoon => Msg::NoticeDueSoon,
         NoticeKind::Overdue => Msg::NoticeOverdue,
+        NoticeKind::SubmissionReminder => Msg::NoticeSubmissionReminder,
     }
 }

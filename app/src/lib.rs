@@ -88,6 +88,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/submissions") view=reports::SubmissionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=reports::DashboardPage ssr=SsrMode::Async/>
                 // @registers routes
+                <Route path=path!("/enforcement") view=registers::EnforcementPageView ssr=SsrMode::Async/>
+                <Route path=path!("/duties") view=registers::DutiesPage ssr=SsrMode::Async/>
+                <Route path=path!("/activities") view=registers::ActivitiesPageView ssr=SsrMode::Async/>
+                <Route path=path!("/accidents") view=registers::AccidentsPageView ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -113,6 +113,7 @@ fn RoleSections(
             <section class="tiles">
                 <a class="tile" href="/queue"><span class="tile-title">{t(Msg::MyReviews)}</span></a>
                 <a class="tile" href="/hazards/new"><span class="tile-title">{t(Msg::ReportHazard)}</span></a>
+                <a class="tile" href="/enforcement"><span class="tile-title">{t(Msg::RegEnforcementTitle)}</span></a>
                 <a class="tile" href="/ledger"><span class="tile-title">{t(Msg::Ledger)}</span></a>
                 <a class="tile" href="/schools"><span class="tile-title">{t(Msg::SeeSchools)}</span></a>
             </section>
@@ -127,6 +128,12 @@ fn RoleSections(
                 <h2>{t(Msg::MySchoolHazards)}</h2>
                 <crate::closure::SchoolHazards/>
                 <a class="button secondary" href="/ledger">{t(Msg::AllMyHazards)}</a>
+            </section>
+            <section class="tiles">
+                <a class="tile" href="/duties"><span class="tile-title">{t(Msg::RegDutiesTitle)}</span></a>
+                <a class="tile" href="/activities"><span class="tile-title">{t(Msg::RegActivitiesTitle)}</span></a>
+                <a class="tile" href="/accidents"><span class="tile-title">{t(Msg::RegAccidentsTitle)}</span></a>
+                <a class="tile" href="/enforcement"><span class="tile-title">{t(Msg::RegEnforcementTitle)}</span></a>
             </section>
             <section class="tiles">
                 <a class="tile" href="/submissions"><span class="tile-title">{t(Msg::RepSubmissions)}</span></a>
@@ -146,6 +153,10 @@ fn RoleSections(
                 <a class="tile" href="/checklists"><span class="tile-title">{t(Msg::ChecklistsTitle)}</span></a>
                 <a class="tile" href="/schools"><span class="tile-title">{t(Msg::SeeSchools)}</span></a>
                 <a class="tile" href="/hazards/new"><span class="tile-title">{t(Msg::ReportHazard)}</span></a>
+                <a class="tile" href="/enforcement"><span class="tile-title">{t(Msg::RegEnforcementTitle)}</span></a>
+                <a class="tile" href="/duties"><span class="tile-title">{t(Msg::RegDutiesTitle)}</span></a>
+                <a class="tile" href="/activities"><span class="tile-title">{t(Msg::RegActivitiesTitle)}</span></a>
+                <a class="tile" href="/accidents"><span class="tile-title">{t(Msg::RegAccidentsTitle)}</span></a>
             </section>
             <section class="section">
                 <h2>{t(Msg::Inspections)}</h2>

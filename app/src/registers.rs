@@ -5,9 +5,9 @@
 use crate::domain::Role;
 use crate::domain::register::{
     AccidentInput, AccidentKind, AccidentRecord, ActivityInput, ActivityKind, ActivityRecord,
-    Category, Compliance, DutiesView, DutyListInput, DutySignature, EnforcementFilter,
-    EnforcementInput, EnforcementList, EnforcementRecord, RegisterFilter, RegisterProblem,
-    SchoolCompliance, SchoolRef, SignInput, canonical_text, split_entries,
+    Category, Compliance, DutiesView, DutySignature, EnforcementFilter, EnforcementInput,
+    EnforcementList, EnforcementRecord, RegisterFilter, RegisterProblem, SchoolCompliance,
+    SchoolRef, canonical_text, split_entries,
 };
 use crate::domain::time::{date_time, long_date, short_date};
 use crate::error::AppError;
@@ -50,7 +50,6 @@ impl From<RegisterProblem> for AppError {
         AppError::Rule(crate::domain::Rule::Register { problem })
     }
 }
-
 
 // ---- What the pages load and send ----
 
@@ -181,7 +180,9 @@ fn date_of(s: &str) -> Result<NaiveDate, AppError> {
 }
 
 fn school_of(s: &str) -> Result<i64, AppError> {
-    s.trim().parse().map_err(|_| AppError::Invalid(crate::domain::account::InputProblem::SchoolRequired))
+    s.trim()
+        .parse()
+        .map_err(|_| AppError::Invalid(crate::domain::account::InputProblem::SchoolRequired))
 }
 
 fn hazard_of(s: &str) -> Result<Option<uuid::Uuid>, AppError> {
@@ -202,7 +203,13 @@ impl EnforcementForm {
             taken_on: date_of(&self.taken_on)?,
             doc_no: self.doc_no.clone(),
             note: self.note.clone(),
-            attachments: self.attachments.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            attachments: self
+                .attachments
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
         };
         Ok((id_of(&self.id)?, input))
     }
@@ -244,6 +251,7 @@ impl AccidentForm {
 pub mod backend {
     //! The contract between these server functions and the server that runs them.
     use super::*;
+    use crate::domain::register::{DutyListInput, SignInput};
     use http::request::Parts;
 
     #[async_trait::async_trait]
@@ -341,14 +349,22 @@ pub async fn load_duties() -> Result<DutiesView, AppError> {
 #[server(prefix = "/fn", endpoint = "reg_publish_duties")]
 pub async fn publish_duties(form: DutyListForm) -> Result<(), AppError> {
     let (b, req) = backend::get()?;
-    let input = DutyListInput { title: form.title, duties: text_lines(&form.duties) };
+    let input = crate::domain::register::DutyListInput {
+        title: form.title,
+        duties: text_lines(&form.duties),
+    };
     b.publish_duties(&req, input).await
 }
 
 #[server(prefix = "/fn", endpoint = "reg_sign_duties")]
-pub async fn sign_duties(list_id: i64, items: String, signature: String) -> Result<DutySignature, AppError> {
+pub async fn sign_duties(
+    list_id: i64,
+    items: String,
+    signature: String,
+) -> Result<DutySignature, AppError> {
     let (b, req) = backend::get()?;
-    b.sign_duties(&req, list_id, SignInput { school_items: text_lines(&items), signature }).await
+    let input = crate::domain::register::SignInput { school_items: text_lines(&items), signature };
+    b.sign_duties(&req, list_id, input).await
 }
 
 #[server(prefix = "/fn", endpoint = "reg_activities_page")]
@@ -390,7 +406,8 @@ fn form_fields<T: serde::de::DeserializeOwned>(form: &web_sys::HtmlFormElement) 
         let pair: js_sys::Array = entry.ok()?.into();
         let key = pair.get(0).as_string()?;
         let value = pair.get(1).as_string().unwrap_or_default();
-        let key = key.strip_prefix("form[").and_then(|k| k.strip_suffix(']')).unwrap_or(&key).to_owned();
+        let key =
+            key.strip_prefix("form[").and_then(|k| k.strip_suffix(']')).unwrap_or(&key).to_owned();
         map.insert(key, serde_json::Value::String(value));
     }
     serde_json::from_value(serde_json::Value::Object(map)).ok()
@@ -487,7 +504,12 @@ fn with_n(m: Msg, n: impl ToString) -> String {
 }
 
 #[component]
-fn SchoolSelect(schools: Vec<SchoolRef>, name: &'static str, #[prop(optional)] selected: Option<i64>, #[prop(optional)] any: bool) -> impl IntoView {
+fn SchoolSelect(
+    schools: Vec<SchoolRef>,
+    name: &'static str,
+    #[prop(optional)] selected: Option<i64>,
+    #[prop(optional)] any: bool,
+) -> impl IntoView {
     view! {
         <select name=name required=!any>
             <option value="">{if any { t(Msg::All) } else { "—" }}</option>
@@ -542,10 +564,14 @@ fn enforcement_filter(q: &leptos_router::params::ParamsMap) -> EnforcementFilter
 fn EnforcementContent() -> impl IntoView {
     let query = use_query_map();
     let done = RwSignal::new(0u32);
-    let page = Resource::new(move || (query.with(enforcement_filter), done.get()), |(f, _)| load_enforcement(f));
+    let page = Resource::new(
+        move || (query.with(enforcement_filter), done.get()),
+        |(f, _)| load_enforcement(f),
+    );
     let tab = move || query.with(|q| q.get("category")).and_then(|c| Category::parse(&c));
     let tab_link = |c: Option<Category>, label: Msg| {
-        let href = c.map_or("/enforcement".to_owned(), |c| format!("/enforcement?category={}", c.as_str()));
+        let href = c
+            .map_or("/enforcement".to_owned(), |c| format!("/enforcement?category={}", c.as_str()));
         view! { <a href=href aria-current=move || (tab() == c).then_some("page")>{t(label)}</a> }
     };
     view! {
@@ -566,17 +592,24 @@ fn EnforcementContent() -> impl IntoView {
 }
 
 #[component]
-fn EnforcementBody(p: EnforcementPage, tab: Option<Category>, done: RwSignal<u32>) -> impl IntoView {
+fn EnforcementBody(
+    p: EnforcementPage,
+    tab: Option<Category>,
+    done: RwSignal<u32>,
+) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &'static str| query.with(|q| q.get(k).unwrap_or_default());
     let is_principal = use_me().role == Role::Principal;
-    let kinds: Vec<(Category, Vec<String>)> = [(Category::Measure, p.measure_kinds.clone()), (Category::Action, p.action_kinds.clone())]
-        .into_iter()
-        .filter(|(c, _)| tab.is_none_or(|t| t == *c))
-        .collect();
+    let kinds: Vec<(Category, Vec<String>)> =
+        [(Category::Measure, p.measure_kinds.clone()), (Category::Action, p.action_kinds.clone())]
+            .into_iter()
+            .filter(|(c, _)| tab.is_none_or(|t| t == *c))
+            .collect();
     let filter_kinds = kinds.clone();
     let l = p.list.clone();
-    let may: Vec<Category> = p.may_record.iter().copied().filter(|c| tab.is_none_or(|t| t == *c)).collect();
+    let may: Vec<Category> =
+        p.may_record.iter().copied().filter(|c| tab.is_none_or(|t| t == *c)).collect();
+    let schools = p.schools.clone();
     view! {
         <details class="card filters" open=move || query.with(|q| ["kind", "school", "from", "until"].iter().any(|k| q.get(k).is_some_and(|v| !v.is_empty())))>
             <summary>{t(Msg::Filters)}</summary>
@@ -593,7 +626,7 @@ fn EnforcementBody(p: EnforcementPage, tab: Option<Category>, done: RwSignal<u32
                     </select></label>
                 {(!is_principal).then(|| view! {
                     <label><span>{t(Msg::School)}</span>
-                        <SchoolSelect schools=p.schools.clone() name="school" selected=query.with_untracked(query_school).unwrap_or_default() any=true/></label>
+                        <SchoolSelect schools=schools.clone() name="school" selected=query.with_untracked(query_school).unwrap_or_default() any=true/></label>
                 })}
                 <div class="row">
                     <label><span>{t(Msg::From)}</span><input type="date" name="from" value=q("from")/></label>
@@ -612,7 +645,12 @@ fn EnforcementBody(p: EnforcementPage, tab: Option<Category>, done: RwSignal<u32
 #[component]
 fn EnforcementItem(r: EnforcementRecord) -> impl IntoView {
     let persons = (!r.persons.is_empty()).then(|| {
-        format!("{}{}（{}）", t(Msg::RegPersonsLabel), r.persons.join("、"), with_n(Msg::RegPersonsN, r.persons_count))
+        format!(
+            "{}{}（{}）",
+            t(Msg::RegPersonsLabel),
+            r.persons.join("、"),
+            with_n(Msg::RegPersonsN, r.persons_count)
+        )
     });
     view! {
         <li class="item reg-item">
@@ -634,7 +672,12 @@ fn EnforcementItem(r: EnforcementRecord) -> impl IntoView {
 }
 
 #[component]
-fn RecordEnforcement(p: EnforcementPage, kinds: Vec<(Category, Vec<String>)>, may: Vec<Category>, done: RwSignal<u32>) -> impl IntoView {
+fn RecordEnforcement(
+    p: EnforcementPage,
+    kinds: Vec<(Category, Vec<String>)>,
+    may: Vec<Category>,
+    done: RwSignal<u32>,
+) -> impl IntoView {
     let outcome: Outcome = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let photos = RwSignal::new(Vec::<String>::new());
@@ -647,7 +690,8 @@ fn RecordEnforcement(p: EnforcementPage, kinds: Vec<(Category, Vec<String>)>, ma
             photos.set(Vec::new());
         }
     });
-    let kinds: Vec<(Category, Vec<String>)> = kinds.into_iter().filter(|(c, _)| may.contains(c)).collect();
+    let kinds: Vec<(Category, Vec<String>)> =
+        kinds.into_iter().filter(|(c, _)| may.contains(c)).collect();
     let summary = match may.as_slice() {
         [Category::Action] => Msg::RegRecordAction,
         _ => Msg::RegRecordMeasure,
@@ -691,15 +735,17 @@ fn RecordEnforcement(p: EnforcementPage, kinds: Vec<(Category, Vec<String>)>, ma
                 <label><span>{t(Msg::Note)}</span><textarea name="form[note]" rows="2"></textarea></label>
                 <input type="hidden" name="form[attachments]" value=move || photos.get().join(",")/>
                 <p class="label">{t(Msg::RegAttachments)}</p>
-                <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed previews
-                    dest=crate::photo::Dest { school_id: 0, group: "enforcement".into() }/>
+                {move || {
+                    // The school's name goes into the photos' caption band.
+                    let dest = crate::photo::Dest { school_id: school.get(), group: "enforcement".into() };
+                    view! { <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed previews dest/> }
+                }}
                 <FormOutcome value=outcome.into() ok=Msg::RegRecorded path="/fn/reg_record_enforcement"/>
                 <button type="submit" class="button primary wide" disabled=move || busy.get()>
                     {move || t(if busy.get() { Msg::Submitting } else { Msg::RegSave })}
                 </button>
             </form>
         </details>
-        {move || (school.get() < 0).then_some(())}
     }
 }
 
@@ -725,5 +771,488 @@ pub fn TypicalToggle(hazard_id: String) -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+// ---- 安全责任清单 ----
+
+/// Office publishes the list and sees who has signed; a principal fills in the school's own
+/// items and signs on the phone.
+#[component]
+pub fn DutiesPage() -> impl IntoView {
+    view! {
+        <Page title=Msg::RegDutiesTitle allow=&[Role::Office, Role::Admin, Role::Inspector, Role::Principal]>
+            <DutiesContent/>
+        </Page>
+    }
+}
+
+#[component]
+fn DutiesContent() -> impl IntoView {
+    let role = use_me().role;
+    let publish = ServerAction::<PublishDuties>::new();
+    let done = RwSignal::new(0u32);
+    let duties = Resource::new(move || (publish.version().get(), done.get()), |_| load_duties());
+    view! {
+        {(role == Role::Office).then(|| view! {
+            <details class="card reg-form" open=move || publish.value().with(|v| matches!(v, Some(Err(_))))>
+                <summary>{t(Msg::RegPublishList)}</summary>
+                <ActionForm action=publish attr:class="stack">
+                    <label><span>{t(Msg::RegListTitle)}</span><input name="form[title]" required placeholder=t(Msg::RegListTitleHint)/></label>
+                    <label><span>{t(Msg::RegDutiesOnePerLine)}</span><textarea name="form[duties]" rows="6" required></textarea></label>
+                    <p class="hint">{t(Msg::RegPublishHint)}</p>
+                    <button type="submit" class="button primary wide">{t(Msg::RegPublish)}</button>
+                </ActionForm>
+            </details>
+            <FormOutcome value=publish.value().into() ok=Msg::RegPublished path="/fn/reg_publish_duties"/>
+        })}
+        <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match duties.await {
+                    Ok(v) => view! { <DutiesBody v role done/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DutiesBody(v: DutiesView, role: Role, done: RwSignal<u32>) -> impl IntoView {
+    let Some(list) = v.list.clone() else {
+        return view! { <Empty text=Msg::RegNoListYet/> }.into_any();
+    };
+    let mine = v.signed.first().cloned();
+    let list_card = view! {
+        <section class="card duty-list">
+            <p class="label">{list.bureau_name.clone()}</p>
+            <h2>{list.title.clone()}</h2>
+            <ol class="duties">{list.duties.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ol>
+            <p class="muted small">{with_n(Msg::RegPublishedBy, &list.published_by_name)}" · "{date_time(list.published_at)}</p>
+        </section>
+    };
+    if role == Role::Principal {
+        let body = match mine {
+            Some(s) => view! { <SignedCard s/> }.into_any(),
+            None => view! { <SignForm v=v.clone() done/> }.into_any(),
+        };
+        return view! { {list_card} {body} }.into_any();
+    }
+    let signed_n = v.signed.len();
+    let unsigned_n = v.unsigned.len();
+    view! {
+        {list_card}
+        <section class="section">
+            <h2>{with_n(Msg::RegSignedSchools, signed_n)}</h2>
+            {(signed_n == 0).then(|| view! { <Empty text=Msg::RegNoneSigned/> })}
+            <ul class="list">
+                {v.signed.into_iter().map(|s| view! {
+                    <li class="item signed-school">
+                        <div class="item-head"><strong>{s.school_name.clone()}</strong><span class="status closed">{t(Msg::RegSigned)}</span></div>
+                        <p class="muted">{t(Msg::RegSignedBy)}" "{s.signer_name.clone()}" · "{date_time(s.signed_at)}</p>
+                        <p class="sha small" title=s.content_sha.clone()>"SHA-256 "{s.content_sha[..16.min(s.content_sha.len())].to_owned()}"…"</p>
+                        <details>
+                            <summary>{t(Msg::RegShowSigned)}</summary>
+                            <ol class="duties">{s.school_items.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ol>
+                            <img class="signature" src=format!("/api/v1/photos/{}/original", s.signature_sha) alt=t(Msg::Signature)/>
+                        </details>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="section">
+            <h2>{with_n(Msg::RegUnsignedSchools, unsigned_n)}</h2>
+            {(unsigned_n == 0).then(|| view! { <p class="notice ok">{t(Msg::RegAllSigned)}</p> })}
+            <ul class="list compact">
+                {v.unsigned.into_iter().map(|s| view! { <li class="item unsigned-school"><strong>{s.name}</strong></li> }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SignedCard(s: DutySignature) -> impl IntoView {
+    view! {
+        <section class="card signed-card">
+            <p class="notice ok" role="status">{t(Msg::RegYouSigned)}</p>
+            <h2>{t(Msg::RegSchoolItems)}</h2>
+            <ol class="duties">{s.school_items.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ol>
+            <dl class="facts">
+                <dt>{t(Msg::RegSignedBy)}</dt><dd>{s.signer_name.clone()}</dd>
+                <dt>{t(Msg::RegSignedAt)}</dt><dd>{date_time(s.signed_at)}</dd>
+                <dt>"SHA-256"</dt><dd class="sha">{s.content_sha.clone()}</dd>
+            </dl>
+            <img class="signature" src=format!("/api/v1/photos/{}/original", s.signature_sha) alt=t(Msg::Signature)/>
+        </section>
+    }
+}
+
+/// The school's own items, the exact text to be signed, the signature pad.
+#[component]
+fn SignForm(v: DutiesView, done: RwSignal<u32>) -> impl IntoView {
+    let list =
+        v.list.clone().unwrap_or_else(|| unreachable!("a sign form is shown only with a list"));
+    let list_id = list.id;
+    let items = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let sending = RwSignal::new(false);
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(c) = canvas.get() {
+            crate::photo::client::attach_signature_pad(&c);
+        }
+    });
+    let clear = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(c) = canvas.get() {
+            crate::photo::client::clear_signature(&c);
+        }
+    };
+    let school = v.school_name.clone().unwrap_or_default();
+    let signer = v.signer_name.clone().unwrap_or_default();
+    let (title, duties) = (list.title.clone(), list.duties.clone());
+    let text = move || canonical_text(&title, &duties, &school, &text_lines(&items.get()), &signer);
+    let school_id = use_me().org_id;
+    let send = move |_| {
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        error.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let dest = crate::photo::Dest { school_id, group: format!("duties:{list_id}") };
+            let signature = match canvas.get_untracked() {
+                Some(c) => crate::photo::client::store_signature(&c, &dest).await,
+                None => None,
+            };
+            let r = match signature {
+                None => Err(AppError::from(RegisterProblem::SignatureMissing)),
+                Some(_) if text_lines(&items.get_untracked()).is_empty() => {
+                    Err(AppError::from(RegisterProblem::SchoolItemsMissing))
+                }
+                Some(sig) => {
+                    if crate::local::available() {
+                        let _ = crate::local::js::sync_now().await;
+                    }
+                    sign_duties(list_id, items.get_untracked(), sig).await.map(|_| ())
+                }
+            };
+            match r {
+                Ok(()) => done.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+            sending.set(false);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (school_id, list_id, done);
+    };
+    let lang = crate::use_lang();
+    view! {
+        <section class="card stack sign-form">
+            <h2>{t(Msg::RegFillAndSign)}</h2>
+            <label><span>{t(Msg::RegSchoolItemsOnePerLine)}</span>
+                <textarea rows="4" placeholder=t(Msg::RegSchoolItemsHint) prop:value=move || items.get()
+                    on:input=move |ev| items.set(event_target_value(&ev))></textarea></label>
+            <p class="label">{t(Msg::RegWhatYouSign)}</p>
+            <pre class="signed-text">{text}</pre>
+            <div class="signature-box">
+                <p class="label">{t(Msg::SignHere)}</p>
+                <canvas node_ref=canvas class="signature-pad" aria-label=t(Msg::SignHere)></canvas>
+                <button type="button" class="button secondary small" on:click=clear>{t(Msg::ClearSignature)}</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
+            <button type="button" class="button primary wide" on:click=send disabled=move || sending.get()>
+                {move || t(if sending.get() { Msg::Submitting } else { Msg::RegSignConfirm })}
+            </button>
+        </section>
+    }
+}
+
+// ---- 宣传 and 警示教育 ----
+
+/// A principal records the school's activities with a photo; bureau roles see each school's
+/// compliance and open a school's activities.
+#[component]
+pub fn ActivitiesPageView() -> impl IntoView {
+    view! {
+        <Page title=Msg::RegActivitiesTitle allow=&[Role::Office, Role::Admin, Role::Inspector, Role::Principal]>
+            <ActivitiesContent/>
+        </Page>
+    }
+}
+
+#[component]
+fn ActivitiesContent() -> impl IntoView {
+    let query = use_query_map();
+    let done = RwSignal::new(0u32);
+    let page =
+        Resource::new(move || (query.with(query_school), done.get()), |(s, _)| load_activities(s));
+    let is_principal = use_me().role == Role::Principal;
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) if is_principal => view! { <SchoolActivities p done/> }.into_any(),
+                    Ok(p) => view! { <ComplianceTable p/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn semester_name(c: &Compliance) -> String {
+    let m = if c.semester.spring { Msg::RegSpring } else { Msg::RegAutumn };
+    with_n(m, c.semester.year)
+}
+
+#[component]
+fn ComplianceSummary(c: Compliance) -> impl IntoView {
+    let flag = |ok: bool| {
+        if ok { ("status closed", Msg::RegMet) } else { ("status reported", Msg::RegNotMet) }
+    };
+    let (pc, pm) = flag(c.publicity_ok);
+    let (sc, sm) = flag(c.screening_ok);
+    view! {
+        <section class="card compliance">
+            <p class="label">{semester_name(&c)}</p>
+            <div class="rule">
+                <p><strong>{t(Msg::RegPublicityRule)}</strong><span class=pc>{t(pm)}</span></p>
+                <p class="muted">{with_n(Msg::RegThisWeek, c.this_week)}" · "{with_n(Msg::RegWeeksMet, c.weeks_met).replace("{m}", &c.weeks_checked.to_string())}</p>
+                {(!c.weeks_missed.is_empty()).then(|| view! {
+                    <p class="small">{t(Msg::RegWeeksMissed)}{c.weeks_missed.iter().map(|d| short_date(*d)).collect::<Vec<_>>().join("、")}</p>
+                })}
+            </div>
+            <div class="rule">
+                <p><strong>{t(Msg::RegScreeningRule)}</strong><span class=sc>{t(sm)}</span></p>
+                <p class="muted">{with_n(Msg::RegScreeningsN, c.screenings)}</p>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ActivityList(items: Vec<ActivityRecord>) -> impl IntoView {
+    view! {
+        {items.is_empty().then(|| view! { <Empty text=Msg::RegEmptyActivities/> })}
+        <ul class="list">
+            {items.into_iter().map(|a| view! {
+                <li class="item reg-item activity">
+                    <a href=display_url(&a.photo) target="_blank"><img class="activity-photo" src=thumb_url(&a.photo) alt=t(Msg::PhotoAlt) loading="lazy"/></a>
+                    <div>
+                        <div class="item-head"><strong>{a.title.clone()}</strong><span class="badge">{t(activity_label(a.kind))}</span></div>
+                        <p class="muted">{a.school_name.clone()}" · "{long_date(a.held_on)}</p>
+                    </div>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn SchoolActivities(p: ActivitiesPage, done: RwSignal<u32>) -> impl IntoView {
+    let school_id = use_me().org_id;
+    let outcome: Outcome = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let photos = RwSignal::new(Vec::<String>::new());
+    let previews = Previews::new();
+    let (on_added, on_removed) = crate::photo::keep_in(photos);
+    let on_submit = send_form(record_activity, outcome, busy, done);
+    let compliance = p.compliance.into_iter().next().map(|c| c.compliance);
+    view! {
+        {compliance.map(|c| view! { <ComplianceSummary c/> })}
+        <section class="card reg-form">
+            <h2>{t(Msg::RegRecordActivity)}</h2>
+            <form method="post" action="/fn/reg_record_activity" class="stack" on:submit=on_submit>
+                <input type="hidden" name="form[id]" value=p.new_id.clone()/>
+                <input type="hidden" name="form[school_id]" value=school_id/>
+                <div class="row">
+                    <label><span>{t(Msg::RegActivityKind)}</span>
+                        <select name="form[kind]">
+                            {ActivityKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{t(activity_label(k))}</option> }).collect_view()}
+                        </select></label>
+                    <label><span>{t(Msg::RegHeldOn)}</span><input type="date" name="form[held_on]" required value=p.today.to_string() max=p.today.to_string()/></label>
+                </div>
+                <label><span>{t(Msg::RegActivityTitle)}</span><input name="form[title]" required placeholder=t(Msg::RegActivityTitleHint)/></label>
+                <input type="hidden" name="form[photo]" value=move || photos.get().first().cloned().unwrap_or_default()/>
+                <PhotoPicker photos=Signal::derive(move || photos.get()) on_added on_removed previews required=true
+                    dest=crate::photo::Dest { school_id, group: "activity".into() }/>
+                <FormOutcome value=outcome.into() ok=Msg::RegRecorded path="/fn/reg_record_activity"/>
+                <button type="submit" class="button primary wide" disabled=move || busy.get() || photos.with(Vec::is_empty)>
+                    {move || t(if busy.get() { Msg::Submitting } else { Msg::RegSave })}
+                </button>
+            </form>
+        </section>
+        <section class="section">
+            <h2>{t(Msg::RegOurActivities)}</h2>
+            <ActivityList items=p.items/>
+        </section>
+    }
+}
+
+#[component]
+fn ComplianceTable(p: ActivitiesPage) -> impl IntoView {
+    let query = use_query_map();
+    let chosen = query.with_untracked(query_school);
+    let semester = p.compliance.first().map(|c| semester_name(&c.compliance)).unwrap_or_default();
+    let short = p
+        .compliance
+        .iter()
+        .filter(|c| !c.compliance.publicity_ok || !c.compliance.screening_ok)
+        .count();
+    let mark = |ok: bool| if ok { ("ok", "✔") } else { ("miss", "✘") };
+    view! {
+        <p class="reg-totals" role="status">{semester}" · "{with_n(Msg::RegSchoolsShort, short)}</p>
+        <div class="table-wrap">
+            <table class="reg-table">
+                <thead><tr>
+                    <th>{t(Msg::School)}</th>
+                    <th>{t(Msg::RegColThisWeek)}</th>
+                    <th>{t(Msg::RegColWeeks)}</th>
+                    <th>{t(Msg::RegColScreenings)}</th>
+                </tr></thead>
+                <tbody>
+                    {p.compliance.into_iter().map(|r| {
+                        let c = r.compliance;
+                        let (pc, pm) = mark(c.publicity_ok);
+                        let (sc, sm) = mark(c.screening_ok);
+                        view! {
+                            <tr class:chosen=chosen == Some(r.school_id)>
+                                <td><a href=format!("/activities?school={}", r.school_id)>{r.school_name}</a></td>
+                                <td class="num">{c.this_week}</td>
+                                <td class=format!("num {pc}")>{format!("{}/{} ", c.weeks_met, c.weeks_checked)}{pm}</td>
+                                <td class=format!("num {sc}")>{format!("{} ", c.screenings)}{sm}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">{t(Msg::RegComplianceHint)}</p>
+        {chosen.map(|_| view! {
+            <section class="section">
+                <h2>{t(Msg::RegSchoolActivities)}</h2>
+                <ActivityList items=p.items.clone()/>
+            </section>
+        })}
+    }
+}
+
+// ---- 事故登记 ----
+
+#[component]
+pub fn AccidentsPageView() -> impl IntoView {
+    view! {
+        <Page title=Msg::RegAccidentsTitle allow=&[Role::Office, Role::Admin, Role::Inspector, Role::Principal]>
+            <AccidentsContent/>
+        </Page>
+    }
+}
+
+fn accident_filter(q: &leptos_router::params::ParamsMap) -> RegisterFilter {
+    RegisterFilter {
+        school: query_school(q),
+        from: query_date(q, "from"),
+        until: query_date(q, "until"),
+    }
+}
+
+#[component]
+fn AccidentsContent() -> impl IntoView {
+    let query = use_query_map();
+    let record = ServerAction::<RecordAccident>::new();
+    let page = Resource::new(
+        move || (query.with(accident_filter), record.version().get()),
+        |(f, _)| load_accidents(f),
+    );
+    let me = use_me();
+    let may_record = matches!(me.role, Role::Principal | Role::Office | Role::Admin);
+    let is_principal = me.role == Role::Principal;
+    let q = move |k: &'static str| query.with(|q| q.get(k).unwrap_or_default());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => {
+                        let total_injured: i64 = p.items.iter().map(|a| a.injured).sum();
+                        let total_dead: i64 = p.items.iter().map(|a| a.dead).sum();
+                        let schools = p.schools.clone();
+                        view! {
+                            <details class="card filters">
+                                <summary>{t(Msg::Filters)}</summary>
+                                <Form method="GET" action="" attr:class="stack">
+                                    {(!is_principal).then(|| view! {
+                                        <label><span>{t(Msg::School)}</span>
+                                            <SchoolSelect schools=schools.clone() name="school" selected=query.with_untracked(query_school).unwrap_or_default() any=true/></label>
+                                    })}
+                                    <div class="row">
+                                        <label><span>{t(Msg::From)}</span><input type="date" name="from" value=q("from")/></label>
+                                        <label><span>{t(Msg::RegUntil)}</span><input type="date" name="until" value=q("until")/></label>
+                                    </div>
+                                    <button type="submit" class="button secondary">{t(Msg::ApplyFilters)}</button>
+                                </Form>
+                            </details>
+                            <p class="reg-totals" role="status">{with_n(Msg::RegAccidentTotals, p.items.len()).replace("{i}", &total_injured.to_string()).replace("{d}", &total_dead.to_string())}</p>
+                            {may_record.then(|| view! { <AccidentForm p=p.clone() record/> })}
+                            {p.items.is_empty().then(|| view! { <Empty text=Msg::RegEmptyAccidents/> })}
+                            <ul class="list">
+                                {p.items.into_iter().map(|a| view! {
+                                    <li class="item reg-item">
+                                        <div class="item-head">
+                                            <strong>{t(accident_label(a.kind))}</strong>
+                                            {(a.dead > 0).then(|| view! { <span class="badge major">{with_n(Msg::RegDeadN, a.dead)}</span> })}
+                                            {(a.injured > 0).then(|| view! { <span class="badge">{with_n(Msg::RegInjuredN, a.injured)}</span> })}
+                                        </div>
+                                        <p class="muted">{a.school_name.clone()}" · "{long_date(a.occurred_on)}</p>
+                                        <p>{a.summary.clone()}</p>
+                                        {a.hazard_ids.iter().map(|h| view! { <p><a href=format!("/hazards/{h}")>{t(Msg::RegLinkedHazard)}</a></p> }).collect_view()}
+                                        <p class="muted small">{a.created_by_name.clone()}" · "{date_time(a.created_at)}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccidentForm(p: AccidentsPage, record: ServerAction<RecordAccident>) -> impl IntoView {
+    let me = use_me();
+    let is_principal = me.role == Role::Principal;
+    view! {
+        <details class="card reg-form" open=move || record.value().with(|v| matches!(v, Some(Err(_))))>
+            <summary>{t(Msg::RegReportAccident)}</summary>
+            <ActionForm action=record attr:class="stack">
+                <input type="hidden" name="form[id]" value=p.new_id.clone()/>
+                {if is_principal {
+                    view! { <input type="hidden" name="form[school_id]" value=me.org_id/> }.into_any()
+                } else {
+                    view! { <label><span>{t(Msg::School)}</span><SchoolSelect schools=p.schools.clone() name="form[school_id]"/></label> }.into_any()
+                }}
+                <div class="row">
+                    <label><span>{t(Msg::RegOccurredOn)}</span><input type="date" name="form[occurred_on]" required value=p.today.to_string() max=p.today.to_string()/></label>
+                    <label><span>{t(Msg::RegAccidentKind)}</span>
+                        <select name="form[kind]">
+                            {AccidentKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{t(accident_label(k))}</option> }).collect_view()}
+                        </select></label>
+                </div>
+                <div class="row">
+                    <label><span>{t(Msg::RegInjured)}</span><input type="number" name="form[injured]" min="0" inputmode="numeric" value="0"/></label>
+                    <label><span>{t(Msg::RegDead)}</span><input type="number" name="form[dead]" min="0" inputmode="numeric" value="0"/></label>
+                </div>
+                <label><span>{t(Msg::RegSummary)}</span><textarea name="form[summary]" rows="3" required></textarea></label>
+                <label><span>{t(Msg::RegLinkedHazard)}" "<small class="muted">{t(Msg::Optional)}</small></span>
+                    <HazardSelect hazards=p.hazards.clone() name="form[hazard_id]"/></label>
+                <button type="submit" class="button primary wide">{t(Msg::RegSave)}</button>
+            </ActionForm>
+        </details>
+        <FormOutcome value=record.value().into() ok=Msg::RegRecorded path="/fn/reg_record_accident"/>
     }
 }

@@ -162,7 +162,10 @@ fn TablesContent() -> impl IntoView {
     let query = use_query_map();
     let args = move || {
         query.with(|q| {
-            (q.get("campaign").and_then(|c| c.parse::<i64>().ok()), q.get("period").unwrap_or_default())
+            (
+                q.get("campaign").and_then(|c| c.parse::<i64>().ok()),
+                q.get("period").unwrap_or_default(),
+            )
         })
     };
     let page = Resource::new(args, |(c, p)| load_tables(c, p));
@@ -243,7 +246,9 @@ fn HazardTableView(table: HazardTable) -> impl IntoView {
         (Msg::RepClosed, Some("closed"), "", |s| s.closed.to_string()),
         (Msg::RepVoided, Some("voided"), "", |s| s.voided.to_string()),
         (Msg::RepOpenAtEnd, Some("open_at_end"), "", |s| s.open_at_end.to_string()),
-        (Msg::RepClosureRate, None, "", |s| s.closure_rate().map_or_else(|| "—".to_owned(), |r| format!("{r:.1}%"))),
+        (Msg::RepClosureRate, None, "", |s| {
+            s.closure_rate().map_or_else(|| "—".to_owned(), |r| format!("{r:.1}%"))
+        }),
         (Msg::RepOverdue, Some("overdue_at_end"), "", |s| s.overdue_open.to_string()),
         (Msg::RepFunds, Some("planned"), "", |s| format!("{:.2}", s.funds_cents as f64 / 100.0)),
     ];
@@ -269,11 +274,8 @@ fn HazardTableView(table: HazardTable) -> impl IntoView {
         })
         .collect_view();
     let heads = rows.iter().map(|r| view! { <th scope="col">{r.name.clone()}</th> }).collect_view();
-    let busy: Vec<Line<HazardStats>> = table
-        .institutions
-        .into_iter()
-        .filter(|l| l.stats != HazardStats::default())
-        .collect();
+    let busy: Vec<Line<HazardStats>> =
+        table.institutions.into_iter().filter(|l| l.stats != HazardStats::default()).collect();
     view! {
         <section class="section report">
             <h2>{t(Msg::RepTableHazards)}</h2>
@@ -344,7 +346,8 @@ fn KindTableView(table: KindTable, title: Msg) -> impl IntoView {
         let cells = rows.iter().map(|r| view! { <td>{r.stats.persons}</td> }).collect_view();
         view! { <tr><th scope="row">{t(Msg::RepPersons)}</th>{cells}</tr> }
     });
-    let institutions = rows.iter().map(|r| view! { <td>{r.stats.institutions}</td> }).collect_view();
+    let institutions =
+        rows.iter().map(|r| view! { <td>{r.stats.institutions}</td> }).collect_view();
     let busy: Vec<Line<KindStats>> = table.institutions;
     view! {
         <section class="section report">
@@ -383,7 +386,9 @@ fn KindTableView(table: KindTable, title: Msg) -> impl IntoView {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -454,19 +459,28 @@ fn SchoolDue(p: SubmissionsPage) -> impl IntoView {
     let row = m.rows.into_iter().next();
     let preview = p.preview;
     let ids = p.form_ids;
-    let items = m
-        .items
-        .clone()
+    // What can be filed now first (the earliest due first), then what was filed.
+    let mut order: Vec<(usize, DueItem)> = m.items.clone().into_iter().enumerate().collect();
+    let filed_at =
+        |col: usize| row.as_ref().and_then(|r| r.cells.get(col)).is_some_and(|c| c.1.is_some());
+    order.sort_by_key(|(col, item)| (filed_at(*col), item.due_on));
+    let items = order
         .into_iter()
-        .enumerate()
-        .rev()
         .map(|(col, item)| {
             let form_id = ids.get(col).cloned().unwrap_or_default();
-            let (state, filed) = row.as_ref().and_then(|r| r.cells.get(col).cloned()).unwrap_or((DueState::Pending, None));
+            let (state, filed) = row
+                .as_ref()
+                .and_then(|r| r.cells.get(col).cloned())
+                .unwrap_or((DueState::Pending, None));
             let label = item_label(&item);
             let form = filed.is_none().then(|| {
                 let numbers = (item.kind == SubmissionKind::Period)
-                    .then(|| preview.clone().filter(|(n, _)| *n == item.seq).map(|(_, s)| view! { <Numbers s/> }))
+                    .then(|| {
+                        preview
+                            .clone()
+                            .filter(|(n, _)| *n == item.seq)
+                            .map(|(_, s)| view! { <Numbers s/> })
+                    })
                     .flatten();
                 view! {
                     {numbers}
@@ -526,27 +540,41 @@ fn Matrix(m: SubmissionMatrix) -> impl IntoView {
     let remind = ServerAction::<SendReminder>::new();
     let campaign = m.campaign.id;
     let office = matches!(use_me().role, Role::Office | Role::Admin);
-    let heads = m.items.iter().map(|i| view! {
-        <th scope="col">{item_label(i)}<br/><small>{short_date(i.due_on)}</small></th>
-    }).collect_view();
-    let totals = m.items.clone().into_iter().zip(m.totals.clone()).map(|(i, n)| {
-        let form = (office && n[2] + n[3] > 0).then(|| view! {
-            <ActionForm action=remind>
-                <input type="hidden" name="campaign" value=campaign/>
-                <input type="hidden" name="kind" value=i.kind.as_str()/>
-                <input type="hidden" name="seq" value=i.seq/>
-                <button class="button small" type="submit">{t(Msg::RepRemind)}</button>
-            </ActionForm>
-        });
-        view! {
-            <td>
-                <span class="due on-time">{n[0]}</span>" "
-                <span class="due late">{n[1]}</span>" "
-                <span class="due missing">{n[2]}</span>
-                {form}
-            </td>
-        }
-    }).collect_view();
+    let heads = m
+        .items
+        .iter()
+        .map(|i| {
+            view! {
+                <th scope="col">{item_label(i)}<br/><small>{short_date(i.due_on)}</small></th>
+            }
+        })
+        .collect_view();
+    let totals = m
+        .items
+        .clone()
+        .into_iter()
+        .zip(m.totals.clone())
+        .map(|(i, n)| {
+            let form = (office && n[2] + n[3] > 0).then(|| {
+                view! {
+                    <ActionForm action=remind>
+                        <input type="hidden" name="campaign" value=campaign/>
+                        <input type="hidden" name="kind" value=i.kind.as_str()/>
+                        <input type="hidden" name="seq" value=i.seq/>
+                        <button class="button small" type="submit">{t(Msg::RepRemind)}</button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <td>
+                    <span class="due on-time">{n[0]}</span>" "
+                    <span class="due late">{n[1]}</span>" "
+                    <span class="due missing">{n[2]}</span>
+                    {form}
+                </td>
+            }
+        })
+        .collect_view();
     let rows = m.rows.into_iter().map(|r| {
         let cells = r.cells.into_iter().map(|(state, id)| {
             let mark = match state {
@@ -563,9 +591,11 @@ fn Matrix(m: SubmissionMatrix) -> impl IntoView {
         }).collect_view();
         view! { <tr><th scope="row">{r.name}</th>{cells}</tr> }
     }).collect_view();
-    let reminded = move || remind.value().get().and_then(Result::ok).map(|n| view! {
+    let reminded = move || {
+        remind.value().get().and_then(Result::ok).map(|n| view! {
         <p class="notice ok" role="status">{t(Msg::RepReminded).replace("{n}", &n.to_string())}</p>
-    });
+    })
+    };
     view! {
         <section class="card">
             <p class="label">{m.campaign.plan.name.clone()}</p>
@@ -618,18 +648,24 @@ fn DashboardContent() -> impl IntoView {
 #[component]
 fn DashboardView(d: Dashboard) -> impl IntoView {
     use crate::domain::hazard::HazardStatus;
-    let count = |s: HazardStatus| d.by_status.iter().find(|(k, _)| k == s.as_str()).map_or(0, |(_, n)| *n);
+    let count =
+        |s: HazardStatus| d.by_status.iter().find(|(k, _)| k == s.as_str()).map_or(0, |(_, n)| *n);
     let states = [
         (HazardStatus::Reported, Msg::StatusReported, "reported"),
         (HazardStatus::Rectifying, Msg::StatusRectifying, "rectifying"),
         (HazardStatus::Submitted, Msg::StatusSubmitted, "submitted"),
         (HazardStatus::Closed, Msg::StatusClosed, "closed"),
     ];
-    let tiles = states.into_iter().map(|(s, label, class)| view! {
-        <a class=format!("count {class}") href=format!("/ledger?status={}", s.as_str())>
-            <strong>{count(s)}</strong><span>{t(label)}</span>
-        </a>
-    }).collect_view();
+    let tiles = states
+        .into_iter()
+        .map(|(s, label, class)| {
+            view! {
+                <a class=format!("count {class}") href=format!("/ledger?status={}", s.as_str())>
+                    <strong>{count(s)}</strong><span>{t(label)}</span>
+                </a>
+            }
+        })
+        .collect_view();
     let campaign = d.campaign.clone();
     view! {
         <div class="counts">
@@ -733,7 +769,11 @@ fn OverdueChart(rows: Vec<(i64, String, i64)>) -> impl IntoView {
 /// Accidents, injured and dead this campaign against the same days a year earlier.
 #[component]
 fn AccidentChart(now: (i64, i64, i64), last: (i64, i64, i64)) -> impl IntoView {
-    let pairs = [(Msg::RepAccidentCount, now.0, last.0), (Msg::RepInjured, now.1, last.1), (Msg::RepDead, now.2, last.2)];
+    let pairs = [
+        (Msg::RepAccidentCount, now.0, last.0),
+        (Msg::RepInjured, now.1, last.1),
+        (Msg::RepDead, now.2, last.2),
+    ];
     let max = pairs.iter().map(|p| p.1.max(p.2)).max().unwrap_or(1).max(1) as f64;
     let (w, h, bottom) = (340.0, 150.0, 24.0);
     let groups = pairs.into_iter().enumerate().map(|(i, (label, a, b))| {

@@ -70,7 +70,12 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
 /// A comma-separated list (Chinese or ASCII commas), or the default.
 fn list(name: &str, default: &[&str]) -> Vec<String> {
     match var(name) {
-        Some(v) => v.split([',', '，']).map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned).collect(),
+        Some(v) => v
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+            .collect(),
         None => default.iter().map(|k| (*k).to_owned()).collect(),
     }
 }

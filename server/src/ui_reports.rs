@@ -12,7 +12,12 @@ use uuid::Uuid;
 
 #[async_trait::async_trait]
 impl ReportBackend for UiBackend {
-    async fn tables(&self, req: &Parts, campaign: Option<i64>, period: String) -> Result<TablesPage, AppError> {
+    async fn tables(
+        &self,
+        req: &Parts,
+        campaign: Option<i64>,
+        period: String,
+    ) -> Result<TablesPage, AppError> {
         out(async {
             let caller = self.caller(req).await?;
             let span = Span::parse(Some(&period)).ok_or(AppError::NotFound)?;
@@ -28,13 +33,23 @@ impl ReportBackend for UiBackend {
         .await)
     }
 
-    async fn submissions(&self, req: &Parts, campaign: Option<i64>) -> Result<SubmissionsPage, AppError> {
+    async fn submissions(
+        &self,
+        req: &Parts,
+        campaign: Option<i64>,
+    ) -> Result<SubmissionsPage, AppError> {
         out(async {
             let caller = self.caller(req).await?;
             let matrix = reports::matrix(&self.0, &caller, campaign).await?;
             let preview = match (caller.role, matrix.campaign.current_period) {
                 (Role::Principal, Some(n)) => {
-                    let t = reports::hazard_table(&self.0, &caller, Some(matrix.campaign.id), Span::Period(n)).await?;
+                    let t = reports::hazard_table(
+                        &self.0,
+                        &caller,
+                        Some(matrix.campaign.id),
+                        Span::Period(n),
+                    )
+                    .await?;
                     t.rows.into_iter().last().map(|r| (n, r.stats))
                 }
                 _ => None,
@@ -45,12 +60,25 @@ impl ReportBackend for UiBackend {
         .await)
     }
 
-    async fn file_submission(&self, req: &Parts, id: Uuid, input: SubmissionInput) -> Result<Submission, AppError> {
-        out(async { Ok(reports::submit(&self.0, &self.caller(req).await?, id, input).await?.1) }.await)
+    async fn file_submission(
+        &self,
+        req: &Parts,
+        id: Uuid,
+        input: SubmissionInput,
+    ) -> Result<Submission, AppError> {
+        out(async { Ok(reports::submit(&self.0, &self.caller(req).await?, id, input).await?.1) }
+            .await)
     }
 
-    async fn remind(&self, req: &Parts, campaign: i64, kind: SubmissionKind, seq: u32) -> Result<u64, AppError> {
-        out(async { reports::remind(&self.0, &self.caller(req).await?, campaign, kind, seq).await }.await)
+    async fn remind(
+        &self,
+        req: &Parts,
+        campaign: i64,
+        kind: SubmissionKind,
+        seq: u32,
+    ) -> Result<u64, AppError> {
+        out(async { reports::remind(&self.0, &self.caller(req).await?, campaign, kind, seq).await }
+            .await)
     }
 
     async fn dashboard(&self, req: &Parts) -> Result<Dashboard, AppError> {

@@ -173,7 +173,12 @@ fn form_head(
         0,
         1,
         width - 1,
-        &format!("填报单位：{}　　专项行动：{}　　统计时段：{}", h.unit, h.campaign_name, span_label(h)),
+        &format!(
+            "填报单位：{}　　专项行动：{}　　统计时段：{}",
+            h.unit,
+            h.campaign_name,
+            span_label(h)
+        ),
         &Format::new(),
     )?;
     ws.set_row_height(0, 28)?;

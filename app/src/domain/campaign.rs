@@ -31,11 +31,12 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// The winter–spring campaign of the seed notice (2018-11-21 to 2019-05-10), every date moved by
-/// the same number of days so that `today` falls 25 days into phase 2 (自查自改). The demo uses it so
-/// that a fresh install looks like a campaign in progress.
+/// the same number of days so that `today` falls 29 days into phase 2 (自查自改): the last day of the
+/// third 10-day period, whose report opens today. The demo uses it so that a fresh install looks
+/// like a campaign in progress with a report to file.
 pub fn seed_campaign_around(today: NaiveDate) -> CampaignPlan {
     let phase2_start = ymd(2018, 11, 26);
-    let target = today - Days::new(25);
+    let target = today - Days::new(29);
     let shift = |d: NaiveDate| d + (target - phase2_start);
     CampaignPlan {
         name: "教育系统冬春安全整治大会战".into(),

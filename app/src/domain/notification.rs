@@ -16,10 +16,12 @@ pub enum NoticeKind {
     HazardVoided,
     DueSoon,
     Overdue,
+    /// A campaign report the school has not filed.
+    SubmissionReminder,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::HazardReported,
         NoticeKind::HazardPlanned,
         NoticeKind::HazardSubmitted,
@@ -29,6 +31,7 @@ impl NoticeKind {
         NoticeKind::HazardVoided,
         NoticeKind::DueSoon,
         NoticeKind::Overdue,
+        NoticeKind::SubmissionReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl NoticeKind {
             NoticeKind::HazardVoided => "hazard_voided",
             NoticeKind::DueSoon => "due_soon",
             NoticeKind::Overdue => "overdue",
+            NoticeKind::SubmissionReminder => "submission_reminder",
         }
     }
 

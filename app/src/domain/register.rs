@@ -102,8 +102,11 @@ fn text(s: &str) -> Parsed<String> {
 
 /// Lines, blank ones dropped, at most [`MAX_ENTRIES`].
 fn lines(v: &[String]) -> Parsed<Vec<String>> {
-    let out: Vec<String> =
-        v.iter().map(|s| line(s, MAX_LINE)).filter(|r| !matches!(r, Ok(s) if s.is_empty())).collect::<Parsed<_>>()?;
+    let out: Vec<String> = v
+        .iter()
+        .map(|s| line(s, MAX_LINE))
+        .filter(|r| !matches!(r, Ok(s) if s.is_empty()))
+        .collect::<Parsed<_>>()?;
     if out.len() > MAX_ENTRIES { Err(RegisterProblem::TooManyEntries) } else { Ok(out) }
 }
 
@@ -641,7 +644,8 @@ pub fn compliance(
     let semester = semester_of(today);
     let start = since.map_or(semester.from, |s| s.max(semester.from));
     let this_monday = week_start(today);
-    let this_week = publicity.iter().filter(|d| week_start(**d) == this_monday && **d <= today).count();
+    let this_week =
+        publicity.iter().filter(|d| week_start(**d) == this_monday && **d <= today).count();
     let mut monday = week_start(start);
     if monday < start {
         monday = monday.checked_add_days(Days::new(7)).unwrap_or(NaiveDate::MAX);
@@ -661,8 +665,10 @@ pub fn compliance(
         }
         monday = next;
     }
-    let screened =
-        screenings.iter().filter(|d| semester.from <= **d && **d < semester.until && **d <= today).count();
+    let screened = screenings
+        .iter()
+        .filter(|d| semester.from <= **d && **d < semester.until && **d <= today)
+        .count();
     Compliance {
         semester,
         this_week: this_week as u32,
@@ -891,7 +897,11 @@ mod tests {
         ];
         for (day, from, until, spring) in cases {
             let s = semester_of(d(day));
-            assert_eq!((s.from, s.until, s.spring), (d(from), d(until), spring), "semester of {day}");
+            assert_eq!(
+                (s.from, s.until, s.spring),
+                (d(from), d(until), spring),
+                "semester of {day}"
+            );
         }
     }
 
@@ -996,9 +1006,8 @@ mod tests {
     }
 
     #[test]
-    fn the_last_week_of_spring_is_judged_only_if_it_lies_inside_the_semester() {
-        // 27 July – 2 August 2026 straddles the end of spring: not judged, and by 3 August the
-        // autumn semester has begun anyway.
+    fn the_week_in_progress_at_the_end_of_spring_is_not_judged() {
+        // 27 July – 2 August 2026 straddles the end of spring and has not ended on 31 July.
         let got = compliance(&[], &[], None, d("2026-07-31"));
         assert_eq!(got.weeks_missed.last(), Some(&d("2026-07-20")));
     }
@@ -1047,7 +1056,11 @@ mod tests {
         let ok = Enforcement::parse(&base, &kinds, today).expect("valid");
         assert_eq!(ok.persons(), ["张三", "李四"], "blank names dropped");
         let cases: Vec<(&str, EnforcementInput, RegisterProblem)> = vec![
-            ("unknown kind", EnforcementInput { kind: "罚款".into(), ..base.clone() }, RegisterProblem::UnknownKind),
+            (
+                "unknown kind",
+                EnforcementInput { kind: "罚款".into(), ..base.clone() },
+                RegisterProblem::UnknownKind,
+            ),
             (
                 "tomorrow",
                 EnforcementInput { taken_on: d("2026-03-11"), ..base.clone() },

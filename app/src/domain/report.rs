@@ -175,7 +175,11 @@ pub enum Group {
 
 impl Group {
     pub fn of(school_type: super::SchoolType) -> Group {
-        if school_type == super::SchoolType::Kindergarten { Group::Kindergarten } else { Group::School }
+        if school_type == super::SchoolType::Kindergarten {
+            Group::Kindergarten
+        } else {
+            Group::School
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -449,11 +453,21 @@ impl DueItem {
             if w.from > plan.ends_on {
                 break;
             }
-            items.push(DueItem { kind: SubmissionKind::Period, seq: n, opens_on: w.last_day(), due_on: w.until });
+            items.push(DueItem {
+                kind: SubmissionKind::Period,
+                seq: n,
+                opens_on: w.last_day(),
+                due_on: w.until,
+            });
             n += 1;
         }
         for (seq, due) in (1..).zip(&plan.stage_reports_due) {
-            items.push(DueItem { kind: SubmissionKind::Stage, seq, opens_on: plan.starts_on, due_on: *due });
+            items.push(DueItem {
+                kind: SubmissionKind::Stage,
+                seq,
+                opens_on: plan.starts_on,
+                due_on: *due,
+            });
         }
         items.push(DueItem {
             kind: SubmissionKind::Final,
@@ -628,7 +642,11 @@ mod tests {
             },
         };
         let rows = roll_up(
-            &[line(Group::School, 3, 1), line(Group::Kindergarten, 2, 2), line(Group::School, 1, 0)],
+            &[
+                line(Group::School, 3, 1),
+                line(Group::Kindergarten, 2, 2),
+                line(Group::School, 1, 0),
+            ],
             HazardStats::default,
             HazardStats::add,
         );
@@ -636,7 +654,12 @@ mod tests {
         assert_eq!(rows[2].name, "合计");
         assert_eq!(rows[1].stats.closure_rate(), Some(100.0));
         assert_eq!(rows[0].stats.closure_rate(), Some(25.0));
-        let voided = HazardStats { found_general: 3, found_voided_by_end: 1, found_closed_by_end: 1, ..HazardStats::default() };
+        let voided = HazardStats {
+            found_general: 3,
+            found_voided_by_end: 1,
+            found_closed_by_end: 1,
+            ..HazardStats::default()
+        };
         assert_eq!(voided.closure_rate(), Some(50.0));
         assert_eq!(HazardStats::default().closure_rate(), None);
     }
@@ -667,6 +690,9 @@ mod tests {
     #[test]
     fn kind_columns_keep_kinds_no_longer_configured() {
         let cfg = vec!["约谈".to_owned(), "通报批评".to_owned()];
-        assert_eq!(kind_columns(&cfg, &["约谈".into(), "旧类别".into()]), ["约谈", "通报批评", "旧类别"]);
+        assert_eq!(
+            kind_columns(&cfg, &["约谈".into(), "旧类别".into()]),
+            ["约谈", "通报批评", "旧类别"]
+        );
     }
 }

@@ -81,7 +81,10 @@ async fn set_typical(
 /// principal: their own school).
 #[utoipa::path(get, path = "/api/v1/duties", tag = "registers",
     responses((status = 200, body = DutiesView), (status = 401, body = ErrorResponse)))]
-async fn get_duties(State(state): State<AppState>, caller: Caller) -> Result<Json<DutiesView>, Error> {
+async fn get_duties(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DutiesView>, Error> {
     Ok(Json(registers::duties(&state, &caller).await?))
 }
 

@@ -63,14 +63,21 @@ pub struct CampaignQuery {
 /// Campaigns of the caller's bureau and the bureaus above it, the latest start first.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "reports",
     responses((status = 200, body = Vec<CampaignInfo>), (status = 401, body = ErrorResponse)))]
-async fn list_campaigns(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<CampaignInfo>>, Error> {
+async fn list_campaigns(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<CampaignInfo>>, Error> {
     Ok(Json(reports::list(&state, &caller).await?))
 }
 
 /// One campaign with its phases, due dates and current period.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "reports", params(("id" = i64, Path)),
     responses((status = 200, body = CampaignInfo), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn get_campaign(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json<CampaignInfo>, Error> {
+async fn get_campaign(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CampaignInfo>, Error> {
     let c = reports::campaign(&state, &caller, Some(id)).await?;
     Ok(Json(reports::info(&c, app::domain::time::china_date(state.clock.now()))))
 }
@@ -124,25 +131,43 @@ async fn send_reminders(
 /// Table 1, 隐患排查整改销号统计表: rows 学校, 幼儿园, 合计 and each institution.
 #[utoipa::path(get, path = "/api/v1/reports/hazards", tag = "reports", params(ReportQuery),
     responses((status = 200, body = HazardTable), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn hazard_table(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Json<HazardTable>, Error> {
+async fn hazard_table(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<HazardTable>, Error> {
     Ok(Json(reports::hazard_table(&state, &caller, q.campaign, q.span()?).await?))
 }
 
 /// Table 2, 行政强制措施统计表.
 #[utoipa::path(get, path = "/api/v1/reports/enforcement", tag = "reports", params(ReportQuery),
     responses((status = 200, body = KindTable), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn enforcement_table(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Json<KindTable>, Error> {
+async fn enforcement_table(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<KindTable>, Error> {
     Ok(Json(reports::kind_table(&state, &caller, q.campaign, q.span()?, "measure").await?))
 }
 
 /// Table 3, 责任追究统计表.
 #[utoipa::path(get, path = "/api/v1/reports/accountability", tag = "reports", params(ReportQuery),
     responses((status = 200, body = KindTable), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn accountability_table(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Json<KindTable>, Error> {
+async fn accountability_table(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<KindTable>, Error> {
     Ok(Json(reports::kind_table(&state, &caller, q.campaign, q.span()?, "action").await?))
 }
 
-async fn xlsx(state: &AppState, caller: &Caller, q: &ReportQuery, which: Tables, file: &str) -> Result<Response, Error> {
+async fn xlsx(
+    state: &AppState,
+    caller: &Caller,
+    q: &ReportQuery,
+    which: Tables,
+    file: &str,
+) -> Result<Response, Error> {
     let bytes = reports::tables_xlsx(state, caller, q.campaign, q.span()?, which).await?;
     let headers = [
         (header::CONTENT_TYPE, crate::xlsx::MIME.to_owned()),
@@ -155,7 +180,11 @@ async fn xlsx(state: &AppState, caller: &Caller, q: &ReportQuery, which: Tables,
 #[utoipa::path(get, path = "/api/v1/reports/hazards.xlsx", tag = "reports", params(ReportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
               (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn hazard_xlsx(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Response, Error> {
+async fn hazard_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, Error> {
     xlsx(&state, &caller, &q, Tables::Hazards, "hazards").await
 }
 
@@ -163,7 +192,11 @@ async fn hazard_xlsx(State(state): State<AppState>, caller: Caller, ApiQuery(q):
 #[utoipa::path(get, path = "/api/v1/reports/enforcement.xlsx", tag = "reports", params(ReportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
               (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn enforcement_xlsx(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Response, Error> {
+async fn enforcement_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, Error> {
     xlsx(&state, &caller, &q, Tables::Enforcement, "enforcement").await
 }
 
@@ -171,7 +204,11 @@ async fn enforcement_xlsx(State(state): State<AppState>, caller: Caller, ApiQuer
 #[utoipa::path(get, path = "/api/v1/reports/accountability.xlsx", tag = "reports", params(ReportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
               (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn accountability_xlsx(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Response, Error> {
+async fn accountability_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, Error> {
     xlsx(&state, &caller, &q, Tables::Accountability, "accountability").await
 }
 
@@ -179,21 +216,33 @@ async fn accountability_xlsx(State(state): State<AppState>, caller: Caller, ApiQ
 #[utoipa::path(get, path = "/api/v1/reports.xlsx", tag = "reports", params(ReportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
               (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn all_xlsx(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> Result<Response, Error> {
+async fn all_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, Error> {
     xlsx(&state, &caller, &q, Tables::All, "tables").await
 }
 
 /// Schools × due items (on time, late, missing, pending); a principal sees their own row.
 #[utoipa::path(get, path = "/api/v1/submissions", tag = "reports", params(CampaignQuery),
     responses((status = 200, body = SubmissionMatrix), (status = 400, body = ErrorResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn submission_matrix(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<CampaignQuery>) -> Result<Json<SubmissionMatrix>, Error> {
+async fn submission_matrix(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<CampaignQuery>,
+) -> Result<Json<SubmissionMatrix>, Error> {
     Ok(Json(reports::matrix(&state, &caller, q.campaign).await?))
 }
 
 /// One submission, for whoever sees its school.
 #[utoipa::path(get, path = "/api/v1/submissions/{id}", tag = "reports", params(("id" = Uuid, Path)),
     responses((status = 200, body = Submission), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn get_submission(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<Uuid>) -> Result<Json<Submission>, Error> {
+async fn get_submission(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Submission>, Error> {
     Ok(Json(reports::get_submission(&state, &caller, id).await?))
 }
 
@@ -217,6 +266,9 @@ async fn file_submission(
 /// The office dashboard.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "reports",
     responses((status = 200, body = Dashboard), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
-async fn dashboard(State(state): State<AppState>, caller: Caller) -> Result<Json<Dashboard>, Error> {
+async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Dashboard>, Error> {
     Ok(Json(reports::dashboard(&state, &caller).await?))
 }

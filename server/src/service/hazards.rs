@@ -2,11 +2,11 @@
 //! chain. Every event's hash covers the previous hash and the event's canonical content, so an
 //! edited history is detectable.
 
-use app::domain::report::Group;
 use crate::auth::Caller;
 use crate::storage::hazards::{HazardRow, NewEvent, NewHazard};
 use app::domain::checklist::Area;
 use app::domain::hazard::{HazardLevel, HazardStatus, HazardSummary, overdue_days};
+use app::domain::report::Group;
 use app::domain::time::china_date;
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
@@ -320,7 +320,12 @@ pub async fn list(
         Some(s) => counts.iter().find(|c| c.status == s).map_or(0, |c| c.count),
         None => counts.iter().map(|c| c.count).sum(),
     };
-    Ok(HazardList { items: rows.into_iter().map(|r| summary(r, q.today)).collect(), counts, overdue, total })
+    Ok(HazardList {
+        items: rows.into_iter().map(|r| summary(r, q.today)).collect(),
+        counts,
+        overdue,
+        total,
+    })
 }
 
 /// The principals of a school (who are told of its hazards).

@@ -75,7 +75,10 @@ pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> Result<Inspecti
         latitude: r.latitude,
         longitude: r.longitude,
         answers: answers.into_iter().map(answer).collect(),
-        hazards: hazards.into_iter().map(|h| hazards::summary(h, china_date(state.clock.now()))).collect(),
+        hazards: hazards
+            .into_iter()
+            .map(|h| hazards::summary(h, china_date(state.clock.now())))
+            .collect(),
     })
 }
 

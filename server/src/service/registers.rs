@@ -181,7 +181,12 @@ pub async fn list_enforcement(
 }
 
 /// Flags a hazard as a typical case for exposure, or clears the flag (office and admin).
-pub async fn set_typical(state: &AppState, caller: &Caller, id: Uuid, typical: bool) -> Result<bool> {
+pub async fn set_typical(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    typical: bool,
+) -> Result<bool> {
     caller.require(&[Role::Office, Role::Admin])?;
     let id_text = id.to_string();
     match storage::hazards::school_path(&state.db, &id_text).await? {
@@ -234,7 +239,10 @@ fn duty_signature(r: store::SignatureRow) -> DutySignature {
 }
 
 /// The bureau whose list applies to the caller: a principal's school's bureau, else their own.
-async fn bureau_of(state: &AppState, caller: &Caller) -> Result<(i64, Option<storage::orgs::SchoolRow>)> {
+async fn bureau_of(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<(i64, Option<storage::orgs::SchoolRow>)> {
     if caller.role == Role::Principal {
         let school = storage::orgs::get_school(&state.db, caller.user.org_id)
             .await?
@@ -254,11 +262,20 @@ pub async fn duties(state: &AppState, caller: &Caller) -> Result<DutiesView> {
         None => (None, None),
     };
     let Some(list) = store::current_list(&state.db, bureau_id).await? else {
-        return Ok(DutiesView { list: None, signed: vec![], unsigned: vec![], school_name, signer_name });
+        return Ok(DutiesView {
+            list: None,
+            signed: vec![],
+            unsigned: vec![],
+            school_name,
+            signer_name,
+        });
     };
     let within = scope::within(caller);
-    let signed: Vec<DutySignature> =
-        store::signatures(&state.db, list.id, &within).await?.into_iter().map(duty_signature).collect();
+    let signed: Vec<DutySignature> = store::signatures(&state.db, list.id, &within)
+        .await?
+        .into_iter()
+        .map(duty_signature)
+        .collect();
     let unsigned = storage::orgs::list_schools(&state.db, &within, "")
         .await?
         .into_iter()
@@ -270,7 +287,11 @@ pub async fn duties(state: &AppState, caller: &Caller) -> Result<DutiesView> {
 
 /// Publishes a new list for the office's bureau; it becomes the current one. Publishing the
 /// same title and duties as the current list again is a retry and changes nothing.
-pub async fn publish(state: &AppState, caller: &Caller, input: DutyListInput) -> Result<(bool, DutyList)> {
+pub async fn publish(
+    state: &AppState,
+    caller: &Caller,
+    input: DutyListInput,
+) -> Result<(bool, DutyList)> {
     caller.require(&[Role::Office])?;
     let draft = DutyListDraft::parse(&input)?;
     let bureau_id = caller.user.org_id;
@@ -280,9 +301,15 @@ pub async fn publish(state: &AppState, caller: &Caller, input: DutyListInput) ->
     {
         return Ok((false, duty_list(current)));
     }
-    let id =
-        store::publish_list(&state.db, bureau_id, draft.title(), draft.duties(), caller.id(), state.clock.now())
-            .await?;
+    let id = store::publish_list(
+        &state.db,
+        bureau_id,
+        draft.title(),
+        draft.duties(),
+        caller.id(),
+        state.clock.now(),
+    )
+    .await?;
     caller.audit(state, "duties.publish", &format!("duty_list:{id}"), draft.title()).await?;
     let list = store::get_list(&state.db, id).await?.ok_or(AppError::Internal)?;
     Ok((true, duty_list(list)))
@@ -345,7 +372,12 @@ pub async fn sign(
         return settle(row);
     }
     caller
-        .audit(state, "duties.sign", &format!("duty_list:{}", list.id), &format!("school:{} sha256:{sha}", school.id))
+        .audit(
+            state,
+            "duties.sign",
+            &format!("duty_list:{}", list.id),
+            &format!("school:{} sha256:{sha}", school.id),
+        )
         .await?;
     Ok((true, duty_signature(row)))
 }
@@ -411,8 +443,15 @@ pub async fn list_activities(
     f: &RegisterFilter,
 ) -> Result<Vec<ActivityRecord>> {
     check_school(state, caller, f.school).await?;
-    let rows =
-        store::list_activities(&state.db, &scope::within(caller), f.school, f.from, f.until, LIST_LIMIT).await?;
+    let rows = store::list_activities(
+        &state.db,
+        &scope::within(caller),
+        f.school,
+        f.from,
+        f.until,
+        LIST_LIMIT,
+    )
+    .await?;
     Ok(rows.into_iter().map(activity_record).collect())
 }
 
@@ -432,9 +471,17 @@ pub async fn compliance_by_school(
         .into_iter()
         .map(|s| {
             let of = |kind: ActivityKind| -> Vec<NaiveDate> {
-                days.iter().filter(|(id, k, _)| *id == s.id && k == kind.as_str()).map(|(_, _, d)| *d).collect()
+                days.iter()
+                    .filter(|(id, k, _)| *id == s.id && k == kind.as_str())
+                    .map(|(_, _, d)| *d)
+                    .collect()
             };
-            let c = compliance(&of(ActivityKind::Publicity), &of(ActivityKind::Screening), since, today);
+            let c = compliance(
+                &of(ActivityKind::Publicity),
+                &of(ActivityKind::Screening),
+                since,
+                today,
+            );
             SchoolCompliance { school_id: s.id, school_name: s.name, compliance: c }
         })
         .collect())
@@ -506,7 +553,14 @@ pub async fn list_accidents(
     f: &RegisterFilter,
 ) -> Result<Vec<AccidentRecord>> {
     check_school(state, caller, f.school).await?;
-    let rows =
-        store::list_accidents(&state.db, &scope::within(caller), f.school, f.from, f.until, LIST_LIMIT).await?;
+    let rows = store::list_accidents(
+        &state.db,
+        &scope::within(caller),
+        f.school,
+        f.from,
+        f.until,
+        LIST_LIMIT,
+    )
+    .await?;
     Ok(rows.into_iter().map(accident_record).collect())
 }

@@ -47,7 +47,9 @@ pub async fn campaign(state: &AppState, caller: &Caller, id: Option<i64>) -> Res
     let today = china_date(state.clock.now());
     let mine = ancestors(&caller.user.org_path);
     let row = match id {
-        Some(id) => storage::campaigns::get(&state.db, id).await?.filter(|c| mine.contains(&c.bureau_id)),
+        Some(id) => {
+            storage::campaigns::get(&state.db, id).await?.filter(|c| mine.contains(&c.bureau_id))
+        }
         None => {
             let all = storage::campaigns::of_bureaus(&state.db, &mine).await?;
             let running = all.iter().find(|c| c.starts_on <= today && today <= c.ends_on).cloned();
@@ -61,8 +63,7 @@ pub async fn campaign(state: &AppState, caller: &Caller, id: Option<i64>) -> Res
 
 pub fn info(c: &Campaign, today: NaiveDate) -> CampaignInfo {
     let start = c.plan.reporting_starts_on;
-    let current_period =
-        (today <= c.plan.ends_on).then(|| period_of(start, today)).flatten();
+    let current_period = (today <= c.plan.ends_on).then(|| period_of(start, today)).flatten();
     let last = today.min(c.plan.ends_on);
     CampaignInfo {
         id: c.row.id,
@@ -111,7 +112,14 @@ pub async fn copy(
     };
     let now = state.clock.now();
     let new_id = storage::campaigns::insert(&state.db, from.row.bureau_id, &plan, now).await?;
-    caller.audit(state, "campaign.copy", &format!("campaign:{new_id}"), &format!("from campaign:{id}")).await?;
+    caller
+        .audit(
+            state,
+            "campaign.copy",
+            &format!("campaign:{new_id}"),
+            &format!("from campaign:{id}"),
+        )
+        .await?;
     let c = campaign(state, caller, Some(new_id)).await?;
     Ok(info(&c, china_date(now)))
 }
@@ -218,7 +226,9 @@ pub async fn kind_table(
             line.stats.persons += persons;
         }
     }
-    by_school.sort_by(|a, b| (a.group == Group::Kindergarten, &a.name).cmp(&(b.group == Group::Kindergarten, &b.name)));
+    by_school.sort_by(|a, b| {
+        (a.group == Group::Kindergarten, &a.name).cmp(&(b.group == Group::Kindergarten, &b.name))
+    });
     let width = kinds.len();
     let rows = roll_up(&by_school, || KindStats::zero(width), KindStats::add);
     Ok(KindTable {
@@ -248,7 +258,9 @@ pub async fn tables_xlsx(
     which: Tables,
 ) -> Result<Vec<u8>> {
     let t1 = match which {
-        Tables::All | Tables::Hazards => Some(hazard_table(state, caller, campaign_id, span).await?),
+        Tables::All | Tables::Hazards => {
+            Some(hazard_table(state, caller, campaign_id, span).await?)
+        }
         _ => None,
     };
     let mut kinds = Vec::new();
@@ -259,7 +271,8 @@ pub async fn tables_xlsx(
         kinds.push(kind_table(state, caller, campaign_id, span, "action").await?);
     }
     let preparer = caller.user.display_name.clone();
-    let campaign = t1.as_ref().map(|t| t.header.campaign_id).or(kinds.first().map(|k| k.header.campaign_id));
+    let campaign =
+        t1.as_ref().map(|t| t.header.campaign_id).or(kinds.first().map(|k| k.header.campaign_id));
     let bytes = tokio::task::spawn_blocking(move || {
         let refs: Vec<&KindTable> = kinds.iter().collect();
         crate::xlsx::report_tables(t1.as_ref(), &refs, &preparer)
@@ -269,7 +282,14 @@ pub async fn tables_xlsx(
         tracing::error!(error = %e, "xlsx rendering failed");
         AppError::Internal
     })?;
-    caller.audit(state, "report.export", &format!("campaign:{}", campaign.unwrap_or_default()), &format!("{which:?}")).await?;
+    caller
+        .audit(
+            state,
+            "report.export",
+            &format!("campaign:{}", campaign.unwrap_or_default()),
+            &format!("{which:?}"),
+        )
+        .await?;
     Ok(bytes)
 }
 
@@ -316,7 +336,9 @@ pub async fn submit(
 ) -> Result<(bool, Submission)> {
     caller.require(&[Role::Principal])?;
     let c = campaign(state, caller, Some(input.campaign_id)).await?;
-    let school = storage::orgs::get_school(&state.db, caller.user.org_id).await?.ok_or(AppError::NotFound)?;
+    let school = storage::orgs::get_school(&state.db, caller.user.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let items = DueItem::all(&c.plan);
     if let Some(existing) = storage::reports::submission(&state.db, &id.to_string()).await? {
         let same = existing.school_id == school.id
@@ -377,15 +399,27 @@ pub async fn submit(
             None => Err(AppError::Conflict.into()),
         };
     }
-    caller.audit(state, "submission.file", &format!("submission:{id}"), &format!("{} {}", input.kind.as_str(), input.seq)).await?;
-    let row = storage::reports::submission(&state.db, &id.to_string()).await?.ok_or(AppError::Internal)?;
+    caller
+        .audit(
+            state,
+            "submission.file",
+            &format!("submission:{id}"),
+            &format!("{} {}", input.kind.as_str(), input.seq),
+        )
+        .await?;
+    let row = storage::reports::submission(&state.db, &id.to_string())
+        .await?
+        .ok_or(AppError::Internal)?;
     Ok((true, submission_view(row, school.name, &items)))
 }
 
 /// One submission, for whoever sees its school.
 pub async fn get_submission(state: &AppState, caller: &Caller, id: Uuid) -> Result<Submission> {
-    let row = storage::reports::submission(&state.db, &id.to_string()).await?.ok_or(AppError::NotFound)?;
-    let school = storage::orgs::get_school(&state.db, row.school_id).await?.ok_or(AppError::NotFound)?;
+    let row = storage::reports::submission(&state.db, &id.to_string())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let school =
+        storage::orgs::get_school(&state.db, row.school_id).await?.ok_or(AppError::NotFound)?;
     if !scope::contains_path(caller, &school.path) {
         return Err(AppError::NotFound.into());
     }
@@ -394,13 +428,18 @@ pub async fn get_submission(state: &AppState, caller: &Caller, id: Uuid) -> Resu
 }
 
 /// Schools × the items open by today (on time, late, missing, pending).
-pub async fn matrix(state: &AppState, caller: &Caller, campaign_id: Option<i64>) -> Result<SubmissionMatrix> {
+pub async fn matrix(
+    state: &AppState,
+    caller: &Caller,
+    campaign_id: Option<i64>,
+) -> Result<SubmissionMatrix> {
     let today = china_date(state.clock.now());
     let c = campaign(state, caller, campaign_id).await?;
     let within = scope::within(caller);
     let schools = storage::orgs::list_schools(&state.db, &within, "").await?;
     let filed = storage::reports::submissions(&state.db, c.row.id, &within).await?;
-    let items: Vec<DueItem> = DueItem::all(&c.plan).into_iter().filter(|i| i.is_open(today)).collect();
+    let items: Vec<DueItem> =
+        DueItem::all(&c.plan).into_iter().filter(|i| i.is_open(today)).collect();
     let mut totals = vec![[0i64; 4]; items.len()];
     let rows = schools
         .iter()
@@ -450,16 +489,27 @@ pub async fn remind(
     let today = m.campaign.today;
     let mut to = Vec::new();
     for row in m.rows.iter().filter(|r| r.cells[col].1.is_none()) {
-        let school = storage::orgs::get_school(&state.db, row.school_id).await?.ok_or(AppError::Internal)?;
+        let school =
+            storage::orgs::get_school(&state.db, row.school_id).await?.ok_or(AppError::Internal)?;
         for u in storage::users::list_under(&state.db, &school.path).await? {
             if u.role == Role::Principal.as_str() && !u.disabled {
-                to.push((u.id, format!("remind:{campaign_id}:{}:{seq}:{}:{today}", kind.as_str(), u.id)));
+                to.push((
+                    u.id,
+                    format!("remind:{campaign_id}:{}:{seq}:{}:{today}", kind.as_str(), u.id),
+                ));
             }
         }
     }
     let detail = serde_json::json!({ "campaign_id": campaign_id, "kind": kind.as_str(), "seq": seq, "due_on": m.items[col].due_on }).to_string();
     let sent = storage::reports::remind(&state.db, &to, &detail, state.clock.now()).await?;
-    caller.audit(state, "submission.remind", &format!("campaign:{campaign_id}"), &format!("{} {seq}: {sent}", kind.as_str())).await?;
+    caller
+        .audit(
+            state,
+            "submission.remind",
+            &format!("campaign:{campaign_id}"),
+            &format!("{} {seq}: {sent}", kind.as_str()),
+        )
+        .await?;
     Ok(sent)
 }
 
@@ -487,26 +537,32 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> Result<Dashboard> {
         let last = today.min(c.plan.ends_on);
         for n in 1..=period_of(start, last).unwrap_or(0) {
             if let Some(w) = app::domain::report::period(start, n) {
-                let s = storage::reports::hazard_stats(&state.db, &within, w).await?.into_iter().fold(
-                    HazardStats::default(),
-                    |mut acc, (_, s)| {
+                let s = storage::reports::hazard_stats(&state.db, &within, w)
+                    .await?
+                    .into_iter()
+                    .fold(HazardStats::default(), |mut acc, (_, s)| {
                         acc.add(&s);
                         acc
-                    },
-                );
+                    });
                 periods.push((n, s.found(), s.found_closed_by_end, s.closure_rate()));
             }
         }
         let due = periods_due(start, c.plan.ends_on, today);
         if due > 0 {
             let m = matrix(state, caller, Some(c.row.id)).await?;
-            if let Some(col) = m.items.iter().position(|i| i.kind == SubmissionKind::Period && i.seq == due) {
+            if let Some(col) =
+                m.items.iter().position(|i| i.kind == SubmissionKind::Period && i.seq == due)
+            {
                 missing_reports = Some((due, m.totals[col][2]));
             }
         }
-        let w = Window { from: c.plan.starts_on, until: today.succ_opt().unwrap_or(today).max(c.plan.starts_on) };
+        let w = Window {
+            from: c.plan.starts_on,
+            until: today.succ_opt().unwrap_or(today).max(c.plan.starts_on),
+        };
         accidents = storage::reports::accident_totals(&state.db, &within, w).await?;
-        accidents_last_year = storage::reports::accident_totals(&state.db, &within, w.a_year_earlier()).await?;
+        accidents_last_year =
+            storage::reports::accident_totals(&state.db, &within, w.a_year_earlier()).await?;
         accident_window = Some(w);
     }
     Ok(Dashboard {

@@ -76,7 +76,9 @@ const SELECT_CAMPAIGN: &str = "SELECT c.id, c.bureau_id, b.name AS bureau_name, 
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<CampaignRow>> {
     let sql = format!("{SELECT_CAMPAIGN} WHERE c.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, CampaignRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, CampaignRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 /// Campaigns run by any of these bureaus, the latest start first.

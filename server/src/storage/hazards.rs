@@ -1,8 +1,8 @@
 //! Hazards and their append-only, hash-chained events.
 
-use app::domain::report::Stage;
 use super::{Db, on_db};
 use crate::error::Result;
+use app::domain::report::Stage;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A hazard as first reported, with its first event.
@@ -288,7 +288,11 @@ macro_rules! push_filters {
             }
         }
         if let Some(k) = q.kindergarten {
-            $b.push(if k { " AND s.school_type = 'kindergarten'" } else { " AND s.school_type <> 'kindergarten'" });
+            $b.push(if k {
+                " AND s.school_type = 'kindergarten'"
+            } else {
+                " AND s.school_type <> 'kindergarten'"
+            });
         }
         if let Some(v) = q.reporter {
             $b.push(" AND h.reported_by = ");

@@ -61,4 +61,3 @@ pub async fn owned_by(db: &Db, shas: &[String], uploader: i64) -> Result<Vec<Str
     }
     Ok(found)
 }
-

@@ -102,7 +102,11 @@ const SELECT_ENFORCEMENT: &str = "SELECT r.id, r.category, r.kind, r.school_id, 
 
 /// Records a measure or action with its photo references. Returns false (and writes nothing)
 /// when the id is taken.
-pub async fn insert_enforcement(db: &Db, r: &NewEnforcement<'_>, now: DateTime<Utc>) -> Result<bool> {
+pub async fn insert_enforcement(
+    db: &Db,
+    r: &NewEnforcement<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let persons = serde_json::to_string(r.persons).unwrap_or_else(|_| "[]".into());
     let attachments = serde_json::to_string(r.attachments).unwrap_or_else(|_| "[]".into());
     let count = r.persons.len() as i32;
@@ -125,7 +129,9 @@ pub async fn insert_enforcement(db: &Db, r: &NewEnforcement<'_>, now: DateTime<U
 
 pub async fn get_enforcement(db: &Db, id: &str) -> Result<Option<EnforcementRow>> {
     let sql = format!("{SELECT_ENFORCEMENT} WHERE r.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, EnforcementRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, EnforcementRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 pub struct EnforcementQuery<'a> {
@@ -177,12 +183,14 @@ pub async fn list_enforcement(
 /// Marks a hazard as a typical case for exposure (or not). Returns whether it exists.
 pub async fn set_typical(db: &Db, hazard_id: &str, typical: bool) -> Result<bool> {
     Ok(on_db!(db, p => sqlx::query("UPDATE hazards SET typical = $1 WHERE id = $2")
-        .bind(typical).bind(hazard_id).execute(p).await?.rows_affected()) == 1)
+        .bind(typical).bind(hazard_id).execute(p).await?.rows_affected())
+        == 1)
 }
 
 pub async fn is_typical(db: &Db, hazard_id: &str) -> Result<bool> {
     Ok(on_db!(db, p => sqlx::query_scalar::<_, bool>("SELECT typical FROM hazards WHERE id = $1")
-        .bind(hazard_id).fetch_optional(p).await?).unwrap_or(false))
+        .bind(hazard_id).fetch_optional(p).await?)
+    .unwrap_or(false))
 }
 
 /// The hazards of one school among `ids` (to check that linked hazards are that school's).
@@ -216,13 +224,19 @@ const SELECT_LIST: &str = "SELECT l.id, l.bureau_id, b.name AS bureau_name, l.ti
 
 /// The newest list of a bureau.
 pub async fn current_list(db: &Db, bureau_id: i64) -> Result<Option<DutyListRow>> {
-    let sql = format!("{SELECT_LIST} WHERE l.bureau_id = $1 ORDER BY l.published_at DESC, l.id DESC LIMIT 1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, DutyListRow>(sqlx::AssertSqlSafe(sql)).bind(bureau_id).fetch_optional(p).await?))
+    let sql = format!(
+        "{SELECT_LIST} WHERE l.bureau_id = $1 ORDER BY l.published_at DESC, l.id DESC LIMIT 1"
+    );
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, DutyListRow>(sqlx::AssertSqlSafe(sql)).bind(bureau_id).fetch_optional(p).await?),
+    )
 }
 
 pub async fn get_list(db: &Db, id: i64) -> Result<Option<DutyListRow>> {
     let sql = format!("{SELECT_LIST} WHERE l.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, DutyListRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, DutyListRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 /// Publishes a new list (the newest is current). Returns its id.
@@ -351,7 +365,9 @@ pub async fn insert_activity(db: &Db, a: &NewActivity<'_>, now: DateTime<Utc>) -
 
 pub async fn get_activity(db: &Db, id: &str) -> Result<Option<ActivityRow>> {
     let sql = format!("{SELECT_ACTIVITY} WHERE a.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, ActivityRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, ActivityRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 /// Activities within reach, newest first.
@@ -431,12 +447,15 @@ pub async fn insert_accident(db: &Db, a: &NewAccident<'_>, now: DateTime<Utc>) -
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING")
         .bind(a.id).bind(a.school_id).bind(a.occurred_on).bind(a.kind).bind(a.injured).bind(a.dead)
         .bind(a.summary).bind(&hazards).bind(a.created_by).bind(now)
-        .execute(p).await?.rows_affected()) == 1)
+        .execute(p).await?.rows_affected())
+        == 1)
 }
 
 pub async fn get_accident(db: &Db, id: &str) -> Result<Option<AccidentRow>> {
     let sql = format!("{SELECT_ACCIDENT} WHERE a.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, AccidentRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, AccidentRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 /// Accidents within reach, newest first.

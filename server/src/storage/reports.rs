@@ -66,7 +66,11 @@ struct InspectionCounts {
 }
 
 /// Table 1's figures for each school in scope that has any (schools without are absent).
-pub async fn hazard_stats(db: &Db, within: &Within<'_>, w: Window) -> Result<Vec<(i64, HazardStats)>> {
+pub async fn hazard_stats(
+    db: &Db,
+    within: &Within<'_>,
+    w: Window,
+) -> Result<Vec<(i64, HazardStats)>> {
     // Open at day d: found before d, and neither closed nor voided before d.
     const OPEN_AT_FROM: &str = "h.found_on < $1 AND (h.closed_on IS NULL OR h.closed_on >= $1) \
          AND (h.voided_on IS NULL OR h.voided_on >= $1)";
@@ -193,11 +197,17 @@ const SELECT_SUBMISSION: &str = "SELECT x.id, x.campaign_id, x.school_id, x.kind
 
 pub async fn submission(db: &Db, id: &str) -> Result<Option<SubmissionRow>> {
     let sql = format!("{SELECT_SUBMISSION} WHERE x.id = $1");
-    Ok(on_db!(db, p => sqlx::query_as::<_, SubmissionRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?))
+    Ok(
+        on_db!(db, p => sqlx::query_as::<_, SubmissionRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?),
+    )
 }
 
 /// Every submission to a campaign by schools in scope.
-pub async fn submissions(db: &Db, campaign_id: i64, within: &Within<'_>) -> Result<Vec<SubmissionRow>> {
+pub async fn submissions(
+    db: &Db,
+    campaign_id: i64,
+    within: &Within<'_>,
+) -> Result<Vec<SubmissionRow>> {
     let (cond, scope_value) = scope(within, 2);
     let sql = format!(
         "{SELECT_SUBMISSION} JOIN orgs s ON s.id = x.school_id WHERE x.campaign_id = $1 AND {cond} \
@@ -247,7 +257,12 @@ pub async fn insert_submission(db: &Db, n: &NewSubmission<'_>, now: DateTime<Utc
 }
 
 /// Sends a reminder to each of these users once (per `dedupe` key). Returns how many were new.
-pub async fn remind(db: &Db, to: &[(i64, String)], detail: &str, now: DateTime<Utc>) -> Result<u64> {
+pub async fn remind(
+    db: &Db,
+    to: &[(i64, String)],
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let mut sent = 0;
@@ -263,7 +278,11 @@ pub async fn remind(db: &Db, to: &[(i64, String)], detail: &str, now: DateTime<U
 }
 
 /// Open hazards by state, and overdue ones, for the dashboard.
-pub async fn open_by_status(db: &Db, within: &Within<'_>, today: NaiveDate) -> Result<Vec<(String, i64, i64)>> {
+pub async fn open_by_status(
+    db: &Db,
+    within: &Within<'_>,
+    today: NaiveDate,
+) -> Result<Vec<(String, i64, i64)>> {
     let (cond, scope_value) = scope(within, 2);
     let sql = format!(
         "SELECT h.status, COUNT(*), CAST(SUM(CASE WHEN h.status IN ('reported', 'rectifying', 'submitted') \
@@ -277,7 +296,12 @@ pub async fn open_by_status(db: &Db, within: &Within<'_>, today: NaiveDate) -> R
 }
 
 /// The schools with the most overdue open hazards: (school id, name, overdue), at most `limit`.
-pub async fn most_overdue(db: &Db, within: &Within<'_>, today: NaiveDate, limit: i64) -> Result<Vec<(i64, String, i64)>> {
+pub async fn most_overdue(
+    db: &Db,
+    within: &Within<'_>,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<(i64, String, i64)>> {
     let (cond, scope_value) = scope(within, 3);
     let sql = format!(
         "SELECT s.id, s.name, COUNT(*) AS n FROM hazards h JOIN orgs s ON s.id = h.school_id \

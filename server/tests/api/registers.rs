@@ -17,7 +17,8 @@ const OTHER: &str = "白榆县第一中学"; // principal2's school
 async fn photo(app: &TestApp, c: &Client, seed: u64) -> String {
     let bytes = jpeg(&noise_photo(96, 64, seed), 96, 64, 85, None);
     let sha = hex::encode(Sha256::digest(&bytes));
-    let res = c.put(app.url(&format!("/api/v1/photos/{sha}"))).body(bytes).send().await.expect("photo");
+    let res =
+        c.put(app.url(&format!("/api/v1/photos/{sha}"))).body(bytes).send().await.expect("photo");
     assert!(res.status().is_success(), "photo stored");
     sha
 }
@@ -67,7 +68,9 @@ async fn hazard(app: &TestApp, c: &Client, school: i64) -> Uuid {
 async fn foreign_school(app: &TestApp) -> i64 {
     let now = Utc::now();
     let (bureau, path) =
-        server::storage::orgs::insert_bureau(&app.state.db, "邻县教育局", None, now).await.expect("bureau");
+        server::storage::orgs::insert_bureau(&app.state.db, "邻县教育局", None, now)
+            .await
+            .expect("bureau");
     let fields = server::storage::orgs::SchoolFields {
         name: "邻县第一小学",
         school_type: "primary",
@@ -76,7 +79,9 @@ async fn foreign_school(app: &TestApp) -> i64 {
         principal_name: "",
         phone: "",
     };
-    server::storage::orgs::insert_school(&app.state.db, (bureau, &path), &fields, now).await.expect("school")
+    server::storage::orgs::insert_school(&app.state.db, (bureau, &path), &fields, now)
+        .await
+        .expect("school")
 }
 
 fn today() -> String {
@@ -101,12 +106,18 @@ async fn office_records_an_action_once_however_often_the_phone_retries() {
     let b = json!({ "category": "action", "kind": "约谈", "school_id": school, "hazard_id": h,
                     "persons": ["赵丽华", " ", "王强"], "taken_on": today(), "doc_no": "白教纪〔2026〕2号",
                     "note": "约谈校长", "attachments": [evidence] });
-    let r = body(put(&app, &office, &format!("/api/v1/enforcement/{id}"), &b).await, StatusCode::CREATED).await;
+    let r = body(
+        put(&app, &office, &format!("/api/v1/enforcement/{id}"), &b).await,
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(r["persons"], json!(["赵丽华", "王强"]), "blank names dropped");
     assert_eq!(r["persons_count"], 2);
     assert_eq!(r["hazard_title"], "围墙破损");
     assert_eq!(r["school_name"], SCHOOL);
-    let again = body(put(&app, &office, &format!("/api/v1/enforcement/{id}"), &b).await, StatusCode::OK).await;
+    let again =
+        body(put(&app, &office, &format!("/api/v1/enforcement/{id}"), &b).await, StatusCode::OK)
+            .await;
     assert_eq!(again, r, "the retry answers the stored record");
     assert_eq!(count(&app, "enforcement_records").await, 1, "nothing doubled");
     assert_eq!(school_refs(&app).await, 1, "the attachment is the school's evidence, once");
@@ -116,7 +127,10 @@ async fn office_records_an_action_once_however_often_the_phone_retries() {
     let principal = app.client_as("principal").await;
     let list = body(app.get(&principal, "/api/v1/enforcement").await, StatusCode::OK).await;
     assert_eq!(list["total"], 1);
-    assert_eq!(app.get(&principal, &format!("/api/v1/photos/{evidence}/thumb")).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&principal, &format!("/api/v1/photos/{evidence}/thumb")).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -150,7 +164,12 @@ async fn who_may_record_enforcement_follows_the_role_and_the_scope() {
         (&inspector, &action, StatusCode::FORBIDDEN, "an inspector may not record an action"),
         (&principal, &measure(school), StatusCode::FORBIDDEN, "a principal only reads"),
         (&admin, &action, StatusCode::CREATED, "the admin records an action"),
-        (&admin, &measure(foreign_school(&app).await), StatusCode::NOT_FOUND, "a school out of scope is not found"),
+        (
+            &admin,
+            &measure(foreign_school(&app).await),
+            StatusCode::NOT_FOUND,
+            "a school out of scope is not found",
+        ),
     ];
     for (c, b, want, name) in cases {
         let res = put(&app, c, &format!("/api/v1/enforcement/{}", Uuid::now_v7()), b).await;
@@ -183,18 +202,38 @@ async fn bad_enforcement_input_is_refused_in_words_and_writes_nothing() {
     let cases = [
         (with("kind", json!("罚款")), StatusCode::UNPROCESSABLE_ENTITY, "unknown_kind"),
         (with("taken_on", json!("2999-01-01")), StatusCode::UNPROCESSABLE_ENTITY, "date_in_future"),
-        (with("hazard_id", json!(other_hazard)), StatusCode::UNPROCESSABLE_ENTITY, "hazard_of_other_school"),
-        (with("attachments", json!(["ab".repeat(32)])), StatusCode::UNPROCESSABLE_ENTITY, "unknown_photo"),
+        (
+            with("hazard_id", json!(other_hazard)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "hazard_of_other_school",
+        ),
+        (
+            with("attachments", json!(["ab".repeat(32)])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_photo",
+        ),
         (with("category", json!("fine")), StatusCode::BAD_REQUEST, "malformed"),
         (with("taken_on", json!("yesterday")), StatusCode::BAD_REQUEST, "malformed"),
         (with("school_id", json!("one")), StatusCode::BAD_REQUEST, "malformed"),
     ];
     for (b, want, code) in cases {
-        let (status, e) = error_of(put(&app, &office, &format!("/api/v1/enforcement/{}", Uuid::now_v7()), &b).await).await;
+        let (status, e) = error_of(
+            put(&app, &office, &format!("/api/v1/enforcement/{}", Uuid::now_v7()), &b).await,
+        )
+        .await;
         assert_eq!((status, e["code"].as_str()), (want, Some(code)), "{b}");
         assert!(!e["message"].as_str().unwrap_or("").is_empty(), "{code} says what happened");
     }
-    let (_, e) = error_of(put(&app, &office, &format!("/api/v1/enforcement/{}", Uuid::now_v7()), &with("kind", json!("罚款"))).await).await;
+    let (_, e) = error_of(
+        put(
+            &app,
+            &office,
+            &format!("/api/v1/enforcement/{}", Uuid::now_v7()),
+            &with("kind", json!("罚款")),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(e["message"], "请选择列表中的类别。", "the message is in Chinese by default");
     assert_eq!(count(&app, "enforcement_records").await, 0);
     assert_eq!(school_refs(&app).await, 0);
@@ -206,9 +245,7 @@ async fn the_list_filters_by_category_kind_school_and_china_dates() {
     let office = app.client_as("office").await;
     let school = app.school_id(SCHOOL).await;
     let other = app.school_id(OTHER).await;
-    let rec = |category: &str, kind: &str, school: i64, day: &str, persons: Vec<&str>| {
-        json!({ "category": category, "kind": kind, "school_id": school, "taken_on": day, "persons": persons })
-    };
+    let rec = |category: &str, kind: &str, school: i64, day: &str, persons: Vec<&str>| json!({ "category": category, "kind": kind, "school_id": school, "taken_on": day, "persons": persons });
     for b in [
         rec("measure", "责令限期整改", school, "2026-03-01", vec![]),
         rec("measure", "责令停止使用", other, "2026-03-10", vec![]),
@@ -216,7 +253,11 @@ async fn the_list_filters_by_category_kind_school_and_china_dates() {
         rec("action", "约谈", school, "2026-03-10", vec!["甲", "乙"]),
         rec("action", "通报批评", other, "2026-03-12", vec!["丙"]),
     ] {
-        body(put(&app, &office, &format!("/api/v1/enforcement/{}", Uuid::now_v7()), &b).await, StatusCode::CREATED).await;
+        body(
+            put(&app, &office, &format!("/api/v1/enforcement/{}", Uuid::now_v7()), &b).await,
+            StatusCode::CREATED,
+        )
+        .await;
     }
     let cases = [
         ("?category=measure", 3, 0, 2),
@@ -229,7 +270,8 @@ async fn the_list_filters_by_category_kind_school_and_china_dates() {
         ("", 5, 3, 2),
     ];
     for (q, total, persons, institutions) in cases {
-        let l = body(app.get(&office, &format!("/api/v1/enforcement{q}")).await, StatusCode::OK).await;
+        let l =
+            body(app.get(&office, &format!("/api/v1/enforcement{q}")).await, StatusCode::OK).await;
         assert_eq!(
             (l["total"].as_i64(), l["persons"].as_i64(), l["institutions"].as_i64()),
             (Some(total), Some(persons), Some(institutions)),
@@ -251,19 +293,30 @@ async fn office_flags_a_typical_case_and_the_flag_is_audited() {
     let school = app.school_id(SCHOOL).await;
     let h = hazard(&app, &office, school).await;
     let path = format!("/api/v1/hazards/{h}/typical");
-    let r = body(put(&app, &office, &path, &json!({ "typical": true })).await, StatusCode::OK).await;
+    let r =
+        body(put(&app, &office, &path, &json!({ "typical": true })).await, StatusCode::OK).await;
     assert_eq!(r, json!({ "typical": true }));
-    assert!(server::storage::registers::is_typical(&app.state.db, &h.to_string()).await.expect("db"));
+    assert!(
+        server::storage::registers::is_typical(&app.state.db, &h.to_string()).await.expect("db")
+    );
     assert!(audited(&app, "hazard.typical", &format!("hazard:{h}")).await);
     let cases = [
         (&principal, path.clone(), json!({ "typical": false }), StatusCode::FORBIDDEN),
         (&office, path.clone(), json!({ "typical": "yes" }), StatusCode::BAD_REQUEST),
-        (&office, format!("/api/v1/hazards/{}/typical", Uuid::now_v7()), json!({ "typical": true }), StatusCode::NOT_FOUND),
+        (
+            &office,
+            format!("/api/v1/hazards/{}/typical", Uuid::now_v7()),
+            json!({ "typical": true }),
+            StatusCode::NOT_FOUND,
+        ),
     ];
     for (c, p, b, want) in cases {
         assert_eq!(put(&app, c, &p, &b).await.status(), want, "{p} {b}");
     }
-    assert!(server::storage::registers::is_typical(&app.state.db, &h.to_string()).await.expect("db"), "still flagged");
+    assert!(
+        server::storage::registers::is_typical(&app.state.db, &h.to_string()).await.expect("db"),
+        "still flagged"
+    );
 }
 
 // ---- The responsibility list ----
@@ -278,15 +331,21 @@ async fn a_principal_signs_the_list_and_the_server_keeps_the_sha256_of_the_canon
     let office = app.client_as("office").await;
     let principal = app.client_as("principal").await;
     let school = app.school_id(SCHOOL).await;
-    let published = body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::CREATED).await;
+    let published =
+        body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::CREATED).await;
     assert_eq!(published["duties"], json!(["落实校园安全主体责任", "每月开展一次隐患排查"]));
-    let again = body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::OK).await;
+    let again =
+        body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::OK).await;
     assert_eq!(again["id"], published["id"], "publishing the same list again is a retry");
     assert_eq!(count(&app, "duty_lists").await, 1);
 
     let view = body(app.get(&principal, "/api/v1/duties").await, StatusCode::OK).await;
     assert_eq!(view["list"]["id"], published["id"]);
-    assert_eq!(view["unsigned"], json!([{ "id": school, "name": SCHOOL }]), "a principal sees their own school only");
+    assert_eq!(
+        view["unsigned"],
+        json!([{ "id": school, "name": SCHOOL }]),
+        "a principal sees their own school only"
+    );
     assert_eq!(view["signer_name"], "赵丽华");
 
     let signature = photo(&app, &principal, 7).await;
@@ -321,9 +380,15 @@ async fn a_principal_signs_the_list_and_the_server_keeps_the_sha256_of_the_canon
     assert_eq!(signed_list[0]["signer_name"], "赵丽华");
     assert_eq!(signed_list[0]["content_sha"], signed["content_sha"]);
     let unsigned = view["unsigned"].as_array().expect("unsigned");
-    assert!(!unsigned.iter().any(|s| s["id"] == school), "the signed school is not listed as unsigned");
+    assert!(
+        !unsigned.iter().any(|s| s["id"] == school),
+        "the signed school is not listed as unsigned"
+    );
     assert_eq!(unsigned.len() as i64, count(&app, "orgs WHERE kind = 'school'").await - 1);
-    assert_eq!(app.get(&office, &format!("/api/v1/photos/{signature}/thumb")).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&office, &format!("/api/v1/photos/{signature}/thumb")).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -332,24 +397,76 @@ async fn only_office_publishes_only_principals_sign_and_bad_signatures_write_not
     let office = app.client_as("office").await;
     let inspector = app.client_as("inspector").await;
     let principal = app.client_as("principal").await;
-    assert_eq!(put(&app, &inspector, "/api/v1/duties", &list_body()).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(put(&app, &principal, "/api/v1/duties", &list_body()).await.status(), StatusCode::FORBIDDEN);
-    let (status, e) = error_of(put(&app, &office, "/api/v1/duties", &json!({ "title": "清单", "duties": [" "] })).await).await;
-    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("duties_missing")));
-    assert_eq!(put(&app, &office, "/api/v1/duties", &json!({ "title": "清单" })).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        put(&app, &inspector, "/api/v1/duties", &list_body()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put(&app, &principal, "/api/v1/duties", &list_body()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (status, e) = error_of(
+        put(&app, &office, "/api/v1/duties", &json!({ "title": "清单", "duties": [" "] })).await,
+    )
+    .await;
+    assert_eq!(
+        (status, e["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("duties_missing"))
+    );
+    assert_eq!(
+        put(&app, &office, "/api/v1/duties", &json!({ "title": "清单" })).await.status(),
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(count(&app, "duty_lists").await, 0);
 
-    let list = body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::CREATED).await;
+    let list =
+        body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::CREATED).await;
     let path = format!("/api/v1/duties/{}/sign", list["id"]);
     let signature = photo(&app, &principal, 8).await;
     let office_sig = photo(&app, &office, 9).await;
     let cases: [(&Client, String, Value, StatusCode, &str); 6] = [
-        (&office, path.clone(), json!({ "school_items": ["x"], "signature": office_sig }), StatusCode::FORBIDDEN, "forbidden"),
-        (&principal, "/api/v1/duties/999999/sign".into(), json!({ "school_items": ["x"], "signature": signature }), StatusCode::NOT_FOUND, "not_found"),
-        (&principal, path.clone(), json!({ "school_items": "x" }), StatusCode::BAD_REQUEST, "malformed"),
-        (&principal, path.clone(), json!({ "school_items": [], "signature": signature }), StatusCode::UNPROCESSABLE_ENTITY, "school_items_missing"),
-        (&principal, path.clone(), json!({ "school_items": ["x"] }), StatusCode::UNPROCESSABLE_ENTITY, "signature_missing"),
-        (&principal, path.clone(), json!({ "school_items": ["x"], "signature": office_sig }), StatusCode::UNPROCESSABLE_ENTITY, "unknown_photo"),
+        (
+            &office,
+            path.clone(),
+            json!({ "school_items": ["x"], "signature": office_sig }),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            &principal,
+            "/api/v1/duties/999999/sign".into(),
+            json!({ "school_items": ["x"], "signature": signature }),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            &principal,
+            path.clone(),
+            json!({ "school_items": "x" }),
+            StatusCode::BAD_REQUEST,
+            "malformed",
+        ),
+        (
+            &principal,
+            path.clone(),
+            json!({ "school_items": [], "signature": signature }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "school_items_missing",
+        ),
+        (
+            &principal,
+            path.clone(),
+            json!({ "school_items": ["x"] }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "signature_missing",
+        ),
+        (
+            &principal,
+            path.clone(),
+            json!({ "school_items": ["x"], "signature": office_sig }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_photo",
+        ),
     ];
     for (c, p, b, want, code) in cases {
         let (status, e) = error_of(post(&app, c, &p, &b).await).await;
@@ -364,13 +481,21 @@ async fn a_list_replaced_by_a_newer_one_can_no_longer_be_signed() {
     let app = spawn_app().await;
     let office = app.client_as("office").await;
     let principal = app.client_as("principal").await;
-    let old = body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::CREATED).await;
-    let newer = json!({ "title": "2026年学校安全责任清单（修订）", "duties": ["落实校园安全主体责任"] });
+    let old =
+        body(put(&app, &office, "/api/v1/duties", &list_body()).await, StatusCode::CREATED).await;
+    let newer =
+        json!({ "title": "2026年学校安全责任清单（修订）", "duties": ["落实校园安全主体责任"] });
     let new = body(put(&app, &office, "/api/v1/duties", &newer).await, StatusCode::CREATED).await;
     let signature = photo(&app, &principal, 10).await;
     let sign = json!({ "school_items": ["护导"], "signature": signature });
-    let (status, e) = error_of(post(&app, &principal, &format!("/api/v1/duties/{}/sign", old["id"]), &sign).await).await;
-    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("list_replaced")));
+    let (status, e) = error_of(
+        post(&app, &principal, &format!("/api/v1/duties/{}/sign", old["id"]), &sign).await,
+    )
+    .await;
+    assert_eq!(
+        (status, e["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("list_replaced"))
+    );
     let view = body(app.get(&principal, "/api/v1/duties").await, StatusCode::OK).await;
     assert_eq!(view["list"]["id"], new["id"], "the newest list is current");
     let res = post(&app, &principal, &format!("/api/v1/duties/{}/sign", new["id"]), &sign).await;
@@ -381,7 +506,11 @@ async fn a_list_replaced_by_a_newer_one_can_no_longer_be_signed() {
 
 /// An instant given as China wall time in 2026.
 fn cst(m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    app::domain::time::china().with_ymd_and_hms(2026, m, d, h, 0, 0).single().expect("time").with_timezone(&Utc)
+    app::domain::time::china()
+        .with_ymd_and_hms(2026, m, d, h, 0, 0)
+        .single()
+        .expect("time")
+        .with_timezone(&Utc)
 }
 
 #[tokio::test]
@@ -393,9 +522,7 @@ async fn activities_are_recorded_by_the_school_and_compliance_counts_whole_weeks
     let office = app.client_as("office").await;
     let school = app.school_id(SCHOOL).await;
     let other = app.school_id(OTHER).await;
-    let activity = |kind: &str, day: &str, sha: &str| {
-        json!({ "school_id": school, "kind": kind, "held_on": day, "title": "安全教育主题班会", "photo": sha })
-    };
+    let activity = |kind: &str, day: &str, sha: &str| json!({ "school_id": school, "kind": kind, "held_on": day, "title": "安全教育主题班会", "photo": sha });
     let mut first = None;
     for (i, (kind, day)) in [
         ("publicity", "2026-03-09"),
@@ -410,7 +537,11 @@ async fn activities_are_recorded_by_the_school_and_compliance_counts_whole_weeks
         let sha = photo(&app, &principal, 20 + i as u64).await;
         let b = activity(kind, day, &sha);
         let id = Uuid::now_v7();
-        body(put(&app, &principal, &format!("/api/v1/activities/{id}"), &b).await, StatusCode::CREATED).await;
+        body(
+            put(&app, &principal, &format!("/api/v1/activities/{id}"), &b).await,
+            StatusCode::CREATED,
+        )
+        .await;
         first.get_or_insert((id, b));
     }
     let (id, b) = first.expect("one");
@@ -425,28 +556,68 @@ async fn activities_are_recorded_by_the_school_and_compliance_counts_whole_weeks
     // Spring 2026: whole weeks from 2 February; by 18 March six have ended (2 Feb – 9 Mar). Only
     // the week of 9 March had two posts; the week of 2 March had one.
     let all = body(app.get(&office, "/api/v1/activities/compliance").await, StatusCode::OK).await;
-    let mine = all.as_array().expect("rows").iter().find(|r| r["school_id"] == school).expect("school row");
+    let mine = all
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["school_id"] == school)
+        .expect("school row");
     let c = &mine["compliance"];
     assert_eq!(c["weeks_checked"], 6);
     assert_eq!(c["weeks_met"], 1);
     assert_eq!(c["weeks_missed"].as_array().map(Vec::len), Some(5));
     assert_eq!(c["this_week"], 1);
     assert_eq!(c["screenings"], 1);
-    assert_eq!((c["publicity_ok"].as_bool(), c["screening_ok"].as_bool()), (Some(false), Some(true)));
-    let theirs = all.as_array().expect("rows").iter().find(|r| r["school_id"] == other).expect("other row");
-    assert_eq!((theirs["compliance"]["weeks_met"].as_i64(), theirs["compliance"]["screenings"].as_i64()), (Some(0), Some(0)));
-    let since = body(app.get(&office, "/api/v1/activities/compliance?since=2026-03-09").await, StatusCode::OK).await;
-    let c = &since.as_array().expect("rows").iter().find(|r| r["school_id"] == school).expect("row")["compliance"];
-    assert_eq!((c["weeks_checked"].as_i64(), c["weeks_met"].as_i64(), c["publicity_ok"].as_bool()), (Some(1), Some(1), Some(true)));
-    let own = body(app.get(&principal, "/api/v1/activities/compliance").await, StatusCode::OK).await;
+    assert_eq!(
+        (c["publicity_ok"].as_bool(), c["screening_ok"].as_bool()),
+        (Some(false), Some(true))
+    );
+    let theirs =
+        all.as_array().expect("rows").iter().find(|r| r["school_id"] == other).expect("other row");
+    assert_eq!(
+        (theirs["compliance"]["weeks_met"].as_i64(), theirs["compliance"]["screenings"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let since = body(
+        app.get(&office, "/api/v1/activities/compliance?since=2026-03-09").await,
+        StatusCode::OK,
+    )
+    .await;
+    let c = &since
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["school_id"] == school)
+        .expect("row")["compliance"];
+    assert_eq!(
+        (c["weeks_checked"].as_i64(), c["weeks_met"].as_i64(), c["publicity_ok"].as_bool()),
+        (Some(1), Some(1), Some(true))
+    );
+    let own =
+        body(app.get(&principal, "/api/v1/activities/compliance").await, StatusCode::OK).await;
     assert_eq!(own.as_array().map(Vec::len), Some(1), "a principal sees their own school");
 
-    let listed = body(app.get(&office, &format!("/api/v1/activities?school={school}&from=2026-03-09&until=2026-03-16")).await, StatusCode::OK).await;
+    let listed = body(
+        app.get(
+            &office,
+            &format!("/api/v1/activities?school={school}&from=2026-03-09&until=2026-03-16"),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
     let sha = photo(&app, &principal, 30).await;
-    assert_eq!(app.get(&office, &format!("/api/v1/photos/{sha}/thumb")).await.status(), StatusCode::NOT_FOUND, "not yet anyone's evidence");
+    assert_eq!(
+        app.get(&office, &format!("/api/v1/photos/{sha}/thumb")).await.status(),
+        StatusCode::NOT_FOUND,
+        "not yet anyone's evidence"
+    );
     let principal2 = app.client_as("principal2").await;
-    assert_eq!(app.get(&principal2, &format!("/api/v1/activities?school={school}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&principal2, &format!("/api/v1/activities?school={school}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -464,15 +635,32 @@ async fn activity_entries_are_refused_for_the_wrong_role_school_or_evidence() {
     };
     let cases: [(&Client, Value, StatusCode, &str); 7] = [
         (&office, base.clone(), StatusCode::FORBIDDEN, "forbidden"),
-        (&principal, with("school_id", json!(app.school_id(OTHER).await)), StatusCode::NOT_FOUND, "not_found"),
-        (&principal, with("held_on", json!("2999-12-31")), StatusCode::UNPROCESSABLE_ENTITY, "date_in_future"),
+        (
+            &principal,
+            with("school_id", json!(app.school_id(OTHER).await)),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            &principal,
+            with("held_on", json!("2999-12-31")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "date_in_future",
+        ),
         (&principal, with("photo", json!("")), StatusCode::UNPROCESSABLE_ENTITY, "photo_missing"),
-        (&principal, with("photo", json!("cd".repeat(32))), StatusCode::UNPROCESSABLE_ENTITY, "unknown_photo"),
+        (
+            &principal,
+            with("photo", json!("cd".repeat(32))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_photo",
+        ),
         (&principal, with("title", json!("  ")), StatusCode::UNPROCESSABLE_ENTITY, "title_missing"),
         (&principal, with("kind", json!("poster")), StatusCode::BAD_REQUEST, "malformed"),
     ];
     for (c, b, want, code) in cases {
-        let (status, e) = error_of(put(&app, c, &format!("/api/v1/activities/{}", Uuid::now_v7()), &b).await).await;
+        let (status, e) =
+            error_of(put(&app, c, &format!("/api/v1/activities/{}", Uuid::now_v7()), &b).await)
+                .await;
         assert_eq!((status, e["code"].as_str()), (want, Some(code)), "{b}");
     }
     assert_eq!(count(&app, "activities").await, 0);
@@ -505,7 +693,17 @@ async fn accidents_are_reported_by_the_school_or_the_office_and_listed_by_china_
     changed["dead"] = json!(1);
     let (status, e) = error_of(put(&app, &principal, &path, &changed).await).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::CONFLICT, Some("different_record")));
-    body(put(&app, &office, &format!("/api/v1/accidents/{}", Uuid::now_v7()), &accident(other, "2026-03-06", vec![])).await, StatusCode::CREATED).await;
+    body(
+        put(
+            &app,
+            &office,
+            &format!("/api/v1/accidents/{}", Uuid::now_v7()),
+            &accident(other, "2026-03-06", vec![]),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
     assert!(audited(&app, "accident.record", &format!("accident:{id}")).await);
 
     let mut negative = accident(school, "2026-03-05", vec![]);
@@ -513,13 +711,30 @@ async fn accidents_are_reported_by_the_school_or_the_office_and_listed_by_china_
     let cases: [(&Client, Value, StatusCode, &str); 6] = [
         (&inspector, accident(school, "2026-03-05", vec![]), StatusCode::FORBIDDEN, "forbidden"),
         (&principal, accident(other, "2026-03-05", vec![]), StatusCode::NOT_FOUND, "not_found"),
-        (&principal, accident(school, "2026-03-05", vec![their_hazard]), StatusCode::UNPROCESSABLE_ENTITY, "hazard_of_other_school"),
-        (&office, accident(school, "2999-03-05", vec![]), StatusCode::UNPROCESSABLE_ENTITY, "date_in_future"),
+        (
+            &principal,
+            accident(school, "2026-03-05", vec![their_hazard]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "hazard_of_other_school",
+        ),
+        (
+            &office,
+            accident(school, "2999-03-05", vec![]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "date_in_future",
+        ),
         (&office, negative, StatusCode::BAD_REQUEST, "malformed"),
-        (&office, json!({ "school_id": school, "occurred_on": "2026-03-05", "kind": "traffic", "summary": " " }), StatusCode::UNPROCESSABLE_ENTITY, "summary_missing"),
+        (
+            &office,
+            json!({ "school_id": school, "occurred_on": "2026-03-05", "kind": "traffic", "summary": " " }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "summary_missing",
+        ),
     ];
     for (c, b, want, code) in cases {
-        let (status, e) = error_of(put(&app, c, &format!("/api/v1/accidents/{}", Uuid::now_v7()), &b).await).await;
+        let (status, e) =
+            error_of(put(&app, c, &format!("/api/v1/accidents/{}", Uuid::now_v7()), &b).await)
+                .await;
         assert_eq!((status, e["code"].as_str()), (want, Some(code)), "{b}");
     }
     assert_eq!(count(&app, "accidents").await, 2, "nothing written by a refusal");

@@ -37,7 +37,8 @@ async fn ok(res: reqwest::Response, want: StatusCode) -> Value {
 async fn photo(app: &TestApp, c: &Client, seed: u64) -> String {
     let bytes = jpeg(&noise_photo(160, 120, seed), 160, 120, 85, None);
     let sha = hex::encode(Sha256::digest(&bytes));
-    let res = c.put(app.url(&format!("/api/v1/photos/{sha}"))).body(bytes).send().await.expect("photo");
+    let res =
+        c.put(app.url(&format!("/api/v1/photos/{sha}"))).body(bytes).send().await.expect("photo");
     assert!(res.status().is_success());
     sha
 }
@@ -62,21 +63,34 @@ impl Fixture {
         let id = Uuid::now_v7();
         let sha = photo(&self.app, &self.inspector, seed).await;
         let body = json!({ "school_id": school, "title": format!("隐患{name}"), "level": level, "photos": [sha] });
-        let res = self.inspector.put(self.app.url(&format!("/api/v1/hazards/{id}"))).json(&body).send().await.expect("report");
+        let res = self
+            .inspector
+            .put(self.app.url(&format!("/api/v1/hazards/{id}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("report");
         ok(res, StatusCode::CREATED).await;
         self.hazards.push((name, id));
         id
     }
 
     async fn version(&self, id: Uuid) -> i64 {
-        let h = ok(self.app.get(&self.office, &format!("/api/v1/hazards/{id}")).await, StatusCode::OK).await;
+        let h =
+            ok(self.app.get(&self.office, &format!("/api/v1/hazards/{id}")).await, StatusCode::OK)
+                .await;
         h["summary"]["version"].as_i64().expect("version")
     }
 
     async fn act(&self, who: &Client, id: Uuid, mut body: Value) {
         body["event_id"] = json!(Uuid::now_v7());
         body["expected_version"] = json!(self.version(id).await);
-        let res = who.post(self.app.url(&format!("/api/v1/hazards/{id}/events"))).json(&body).send().await.expect("event");
+        let res = who
+            .post(self.app.url(&format!("/api/v1/hazards/{id}/events")))
+            .json(&body)
+            .send()
+            .await
+            .expect("event");
         ok(res, StatusCode::OK).await;
     }
 
@@ -101,11 +115,24 @@ impl Fixture {
         assert_eq!(submit(&self.app, who, &id).await.status(), StatusCode::OK);
     }
 
-    async fn record(&self, category: &str, kind: &str, school: i64, taken_on: NaiveDate, persons: &[&str]) {
+    async fn record(
+        &self,
+        category: &str,
+        kind: &str,
+        school: i64,
+        taken_on: NaiveDate,
+        persons: &[&str],
+    ) {
         let id = Uuid::now_v7();
         let body = json!({ "category": category, "kind": kind, "school_id": school, "persons": persons,
                            "taken_on": taken_on, "doc_no": "白教发〔2031〕1号", "note": "", "attachments": [] });
-        let res = self.office.put(self.app.url(&format!("/api/v1/enforcement/{id}"))).json(&body).send().await.expect("record");
+        let res = self
+            .office
+            .put(self.app.url(&format!("/api/v1/enforcement/{id}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("record");
         ok(res, StatusCode::CREATED).await;
     }
 
@@ -135,7 +162,16 @@ async fn fixture() -> Fixture {
     let copied = ok(res, StatusCode::CREATED).await;
     assert_eq!(copied["plan"]["reporting_starts_on"], "2031-03-02");
     let campaign = copied["id"].as_i64().expect("id");
-    let mut f = Fixture { app, office, principal, inspector, campaign, school, kindergarten, hazards: Vec::new() };
+    let mut f = Fixture {
+        app,
+        office,
+        principal,
+        inspector,
+        campaign,
+        school,
+        kindergarten,
+        hazards: Vec::new(),
+    };
 
     // Period 1.
     f.at(cst(3, 2, 10, 0));
@@ -149,7 +185,7 @@ async fn fixture() -> Fixture {
     f.at(cst(3, 6, 10, 0));
     f.submit(h1, 10).await;
     f.at(cst(3, 7, 10, 0));
-    f.act(&f.office, h1, json!({ "action": "approve" })).await;
+    f.act(&f.office, h1, json!({ "action": "approve", "note": "验收合格" })).await;
     f.at(cst(3, 8, 10, 0));
     f.act(&f.office, h3, json!({ "action": "void", "reason": "重复登记" })).await;
     f.at(cst(3, 9, 10, 0));
@@ -181,7 +217,7 @@ async fn fixture() -> Fixture {
     f.at(cst(3, 24, 10, 0));
     f.record("measure", "责令限期整改", kindergarten, day(3, 24), &[]).await;
     f.at(cst(3, 25, 10, 0));
-    f.act(&f.office, h5, json!({ "action": "approve" })).await;
+    f.act(&f.office, h5, json!({ "action": "approve", "note": "验收合格" })).await;
     f.at(cst(3, 26, 10, 0));
     f.report("H6", kindergarten, "general", 6).await;
     f.at(cst(3, 27, 10, 0));
@@ -200,8 +236,21 @@ type Row1 = [Option<f64>; 15];
 
 fn r1(v: [f64; 14], rate: Option<f64>) -> Row1 {
     [
-        Some(v[0]), Some(v[1]), Some(v[2]), Some(v[3]), Some(v[4]), Some(v[5]), Some(v[6]), Some(v[7]),
-        Some(v[8]), Some(v[9]), Some(v[10]), Some(v[11]), rate, Some(v[12]), Some(v[13]),
+        Some(v[0]),
+        Some(v[1]),
+        Some(v[2]),
+        Some(v[3]),
+        Some(v[4]),
+        Some(v[5]),
+        Some(v[6]),
+        Some(v[7]),
+        Some(v[8]),
+        Some(v[9]),
+        Some(v[10]),
+        Some(v[11]),
+        rate,
+        Some(v[12]),
+        Some(v[13]),
     ]
 }
 
@@ -212,9 +261,21 @@ fn row1_of(stats: &Value) -> Row1 {
     let closed = stats["found_closed_by_end"].as_i64().unwrap();
     let rate = (base > 0).then(|| (1000.0 * closed as f64 / base as f64).round() / 10.0);
     [
-        n("inspected"), n("self_checks"), n("supervisions"), n("unannounced"), n("open_at_start"),
-        n("found_general"), n("found_major"), Some(found as f64), n("rectified"), n("closed"), n("voided"),
-        n("open_at_end"), rate, n("overdue_open"), Some(stats["funds_cents"].as_i64().unwrap() as f64 / 100.0),
+        n("inspected"),
+        n("self_checks"),
+        n("supervisions"),
+        n("unannounced"),
+        n("open_at_start"),
+        n("found_general"),
+        n("found_major"),
+        Some(found as f64),
+        n("rectified"),
+        n("closed"),
+        n("voided"),
+        n("open_at_end"),
+        rate,
+        n("overdue_open"),
+        Some(stats["funds_cents"].as_i64().unwrap() as f64 / 100.0),
     ]
 }
 
@@ -264,16 +325,26 @@ fn expected_kinds(category: &str, span: &str) -> [(Vec<i64>, i64, i64, i64); 3] 
     };
     match (category, span) {
         ("measure", "1") => [(z(5), 0, 0, 0), (z(5), 0, 0, 0), (z(5), 0, 0, 0)],
-        ("measure", "2") => [(with(5, &[(0, 1)]), 1, 1, 1), (z(5), 0, 0, 0), (with(5, &[(0, 1)]), 1, 1, 1)],
-        ("measure", "3") => [(z(5), 0, 0, 0), (with(5, &[(0, 1), (1, 1)]), 2, 0, 1), (with(5, &[(0, 1), (1, 1)]), 2, 0, 1)],
+        ("measure", "2") => {
+            [(with(5, &[(0, 1)]), 1, 1, 1), (z(5), 0, 0, 0), (with(5, &[(0, 1)]), 1, 1, 1)]
+        }
+        ("measure", "3") => [
+            (z(5), 0, 0, 0),
+            (with(5, &[(0, 1), (1, 1)]), 2, 0, 1),
+            (with(5, &[(0, 1), (1, 1)]), 2, 0, 1),
+        ],
         ("measure", _) => [
             (with(5, &[(0, 1)]), 1, 1, 1),
             (with(5, &[(0, 1), (1, 1)]), 2, 0, 1),
             (with(5, &[(0, 2), (1, 1)]), 3, 1, 2),
         ],
-        ("action", "1") => [(z(7), 0, 0, 0), (with(7, &[(1, 1)]), 1, 1, 1), (with(7, &[(1, 1)]), 1, 1, 1)],
+        ("action", "1") => {
+            [(z(7), 0, 0, 0), (with(7, &[(1, 1)]), 1, 1, 1), (with(7, &[(1, 1)]), 1, 1, 1)]
+        }
         ("action", "2") => [(z(7), 0, 0, 0), (z(7), 0, 0, 0), (z(7), 0, 0, 0)],
-        ("action", "3") => [(with(7, &[(0, 1)]), 1, 2, 1), (z(7), 0, 0, 0), (with(7, &[(0, 1)]), 1, 2, 1)],
+        ("action", "3") => {
+            [(with(7, &[(0, 1)]), 1, 2, 1), (z(7), 0, 0, 0), (with(7, &[(0, 1)]), 1, 2, 1)]
+        }
         _ => [
             (with(7, &[(0, 1)]), 1, 2, 1),
             (with(7, &[(1, 1)]), 1, 1, 1),
@@ -289,16 +360,25 @@ async fn every_cell_of_the_three_tables_matches_the_hand_count_in_every_period()
     let f = fixture().await;
     for span in SPANS {
         let q = format!("campaign={}&period={span}", f.campaign);
-        let t1 = ok(f.app.get(&f.office, &format!("/api/v1/reports/hazards?{q}")).await, StatusCode::OK).await;
+        let t1 =
+            ok(f.app.get(&f.office, &format!("/api/v1/reports/hazards?{q}")).await, StatusCode::OK)
+                .await;
         let rows = t1["rows"].as_array().expect("rows");
         let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["学校", "幼儿园", "合计"]);
         for (i, want) in expected_table1(span).iter().enumerate() {
-            assert_eq!(&row1_of(&rows[i]["stats"]), want, "table 1, period {span}, row {}", names[i]);
+            assert_eq!(
+                &row1_of(&rows[i]["stats"]),
+                want,
+                "table 1, period {span}, row {}",
+                names[i]
+            );
             let s = &rows[i]["stats"];
             let open = |k: &str| s[k].as_i64().unwrap();
             assert_eq!(
-                open("open_at_start") + open("found_general") + open("found_major") - open("closed") - open("voided"),
+                open("open_at_start") + open("found_general") + open("found_major")
+                    - open("closed")
+                    - open("voided"),
                 open("open_at_end"),
                 "period {span}, row {}: open at start + found − closed − voided = open at end",
                 names[i]
@@ -307,17 +387,33 @@ async fn every_cell_of_the_three_tables_matches_the_hand_count_in_every_period()
         // Each institution's line, summed, is its row.
         let lines = t1["institutions"].as_array().expect("institutions");
         let school = lines.iter().find(|l| l["school_id"] == f.school).expect("school line");
-        assert_eq!(row1_of(&school["stats"]), expected_table1(span)[0], "the school's own line, period {span}");
+        assert_eq!(
+            row1_of(&school["stats"]),
+            expected_table1(span)[0],
+            "the school's own line, period {span}"
+        );
 
         for category in ["measure", "action"] {
             let path = if category == "measure" { "enforcement" } else { "accountability" };
-            let t = ok(f.app.get(&f.office, &format!("/api/v1/reports/{path}?{q}")).await, StatusCode::OK).await;
+            let t = ok(
+                f.app.get(&f.office, &format!("/api/v1/reports/{path}?{q}")).await,
+                StatusCode::OK,
+            )
+            .await;
             assert_eq!(t["kinds"][0], if category == "measure" { "责令限期整改" } else { "约谈" });
-            for (i, (by_kind, total, persons, institutions)) in expected_kinds(category, span).iter().enumerate() {
+            for (i, (by_kind, total, persons, institutions)) in
+                expected_kinds(category, span).iter().enumerate()
+            {
                 let s = &t["rows"][i]["stats"];
-                let got: Vec<i64> = s["by_kind"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+                let got: Vec<i64> =
+                    s["by_kind"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
                 assert_eq!(
-                    (&got, s["total"].as_i64().unwrap(), s["persons"].as_i64().unwrap(), s["institutions"].as_i64().unwrap()),
+                    (
+                        &got,
+                        s["total"].as_i64().unwrap(),
+                        s["persons"].as_i64().unwrap(),
+                        s["institutions"].as_i64().unwrap()
+                    ),
                     (by_kind, *total, *persons, *institutions),
                     "{category} table, period {span}, row {i}"
                 );
@@ -328,7 +424,8 @@ async fn every_cell_of_the_three_tables_matches_the_hand_count_in_every_period()
 
 fn xlsx_rows(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<calamine::Data>> {
     use calamine::Reader;
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
     let range = wb.worksheet_range(sheet).expect("the sheet");
     // Rows from the top-left cell A1, whatever the range's start.
     let (r0, c0) = range.start().expect("non-empty");
@@ -360,18 +457,38 @@ async fn the_xlsx_tables_read_back_cell_by_cell_as_the_hand_count() {
 
         let rows = xlsx_rows(bytes.clone(), "隐患排查整改销号统计表");
         assert_eq!(text(&rows[0][0]), "隐患排查整改销号统计表");
-        assert!(text(&rows[1][0]).contains("白榆县教育局"), "the reporting unit: {}", text(&rows[1][0]));
-        let label = if span == "cumulative" { "累计（2031年3月2日至2031年3月31日）".to_owned() } else {
+        assert!(
+            text(&rows[1][0]).contains("白榆县教育局"),
+            "the reporting unit: {}",
+            text(&rows[1][0])
+        );
+        let label = if span == "cumulative" {
+            "累计（2031年3月2日至2031年3月31日）".to_owned()
+        } else {
             let n: u32 = span.parse().unwrap();
             let from = day(3, 2) + chrono::Days::new(10 * u64::from(n - 1));
-            format!("第{n}期（{}至{}）", app::domain::time::long_date(from), app::domain::time::long_date(from + chrono::Days::new(9)))
+            format!(
+                "第{n}期（{}至{}）",
+                app::domain::time::long_date(from),
+                app::domain::time::long_date(from + chrono::Days::new(9))
+            )
         };
-        assert!(text(&rows[1][0]).contains(&label), "period line {:?} has {label}", text(&rows[1][0]));
+        assert!(
+            text(&rows[1][0]).contains(&label),
+            "period line {:?} has {label}",
+            text(&rows[1][0])
+        );
         assert_eq!(text(&rows[2][0]), "类别");
         assert_eq!(text(&rows[2][2]), "检查次数");
-        assert_eq!((text(&rows[3][2]), text(&rows[3][3]), text(&rows[3][4])), ("自查".into(), "督查".into(), "暗查暗访".into()));
+        assert_eq!(
+            (text(&rows[3][2]), text(&rows[3][3]), text(&rows[3][4])),
+            ("自查".into(), "督查".into(), "暗查暗访".into())
+        );
         assert_eq!(text(&rows[2][6]), "排查隐患（项）");
-        assert_eq!((text(&rows[3][6]), text(&rows[3][7]), text(&rows[3][8])), ("一般".into(), "重大".into(), "小计".into()));
+        assert_eq!(
+            (text(&rows[3][6]), text(&rows[3][7]), text(&rows[3][8])),
+            ("一般".into(), "重大".into(), "小计".into())
+        );
         assert_eq!(text(&rows[2][13]), "销号率（%）");
         for (i, want) in expected_table1(span).iter().enumerate() {
             let r = &rows[4 + i];
@@ -382,13 +499,19 @@ async fn the_xlsx_tables_read_back_cell_by_cell_as_the_hand_count() {
                 assert_eq!(text(&r[13]), "—", "an empty rate is a dash");
             }
         }
-        assert!(rows.iter().any(|r| text(&r[0]).starts_with("填表人：王秀兰")), "the preparer is named");
+        assert!(
+            rows.iter().any(|r| text(&r[0]).starts_with("填表人：王秀兰")),
+            "the preparer is named"
+        );
 
-        for (sheet, category) in [("行政强制措施统计表", "measure"), ("责任追究统计表", "action")] {
+        for (sheet, category) in [("行政强制措施统计表", "measure"), ("责任追究统计表", "action")]
+        {
             let rows = xlsx_rows(bytes.clone(), sheet);
             assert_eq!(text(&rows[0][0]), sheet);
             let kinds = if category == "measure" { 5 } else { 7 };
-            for (i, (by_kind, total, persons, institutions)) in expected_kinds(category, span).iter().enumerate() {
+            for (i, (by_kind, total, persons, institutions)) in
+                expected_kinds(category, span).iter().enumerate()
+            {
                 let r = &rows[4 + i];
                 let mut want: Vec<f64> = by_kind.iter().map(|v| *v as f64).collect();
                 want.push(*total as f64);
@@ -396,10 +519,18 @@ async fn the_xlsx_tables_read_back_cell_by_cell_as_the_hand_count() {
                     want.push(*persons as f64);
                 }
                 want.push(*institutions as f64);
-                let got: Vec<f64> = (1..=want.len()).map(|c| num(&r[c]).expect("a number")).collect();
+                let got: Vec<f64> =
+                    (1..=want.len()).map(|c| num(&r[c]).expect("a number")).collect();
                 assert_eq!(got, want, "xlsx {sheet}, period {span}, row {i}");
-                assert_eq!(text(&rows[3][1]), if category == "measure" { "责令限期整改" } else { "约谈" });
-                assert_eq!(r.len(), kinds + if category == "action" { 4 } else { 3 }, "{sheet} width");
+                assert_eq!(
+                    text(&rows[3][1]),
+                    if category == "measure" { "责令限期整改" } else { "约谈" }
+                );
+                assert_eq!(
+                    r.len(),
+                    kinds + if category == "action" { 4 } else { 3 },
+                    "{sheet} width"
+                );
             }
         }
     }
@@ -409,7 +540,12 @@ async fn the_xlsx_tables_read_back_cell_by_cell_as_the_hand_count() {
 async fn each_number_opens_the_hazards_behind_it() {
     let f = fixture().await;
     let ids = |list: &Value| -> Vec<String> {
-        let mut v: Vec<String> = list["items"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect();
+        let mut v: Vec<String> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_owned())
+            .collect();
         v.sort();
         v
     };
@@ -427,7 +563,8 @@ async fn each_number_opens_the_hazards_behind_it() {
         ("stage=rectified&from=2031-03-12&to=2031-03-21&group=school", &["H5"]),
     ];
     for (q, names) in cases {
-        let list = ok(f.app.get(&f.office, &format!("/api/v1/hazards?{q}")).await, StatusCode::OK).await;
+        let list =
+            ok(f.app.get(&f.office, &format!("/api/v1/hazards?{q}")).await, StatusCode::OK).await;
         assert_eq!(ids(&list), want(names), "ledger ?{q}");
     }
 }
@@ -436,11 +573,24 @@ async fn each_number_opens_the_hazards_behind_it() {
 async fn a_principal_sees_only_their_school_in_the_tables() {
     let f = fixture().await;
     let q = format!("campaign={}&period=cumulative", f.campaign);
-    let t1 = ok(f.app.get(&f.principal, &format!("/api/v1/reports/hazards?{q}")).await, StatusCode::OK).await;
+    let t1 =
+        ok(f.app.get(&f.principal, &format!("/api/v1/reports/hazards?{q}")).await, StatusCode::OK)
+            .await;
     assert_eq!(t1["institutions"].as_array().unwrap().len(), 1);
-    assert_eq!(row1_of(&t1["rows"][2]["stats"]), expected_table1("cumulative")[0], "the total is the school's own");
-    let t3 = ok(f.app.get(&f.principal, &format!("/api/v1/reports/accountability?{q}")).await, StatusCode::OK).await;
-    assert_eq!(t3["rows"][1]["stats"]["total"], 0, "the kindergarten's action is not theirs to see");
+    assert_eq!(
+        row1_of(&t1["rows"][2]["stats"]),
+        expected_table1("cumulative")[0],
+        "the total is the school's own"
+    );
+    let t3 = ok(
+        f.app.get(&f.principal, &format!("/api/v1/reports/accountability?{q}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        t3["rows"][1]["stats"]["total"], 0,
+        "the kindergarten's action is not theirs to see"
+    );
 }
 
 #[tokio::test]
@@ -457,7 +607,10 @@ async fn bad_report_requests_are_refused_clearly() {
         assert_eq!(app.get(&office, path).await.status(), want, "{path}");
     }
     let anonymous = app.client();
-    assert_eq!(app.get(&anonymous, "/api/v1/reports/hazards").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get(&anonymous, "/api/v1/reports/hazards").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let principal = app.client_as("principal").await;
     assert_eq!(app.get(&principal, "/api/v1/dashboard").await.status(), StatusCode::FORBIDDEN);
     let res = principal
@@ -470,7 +623,11 @@ async fn bad_report_requests_are_refused_clearly() {
 }
 
 async fn file(app: &TestApp, c: &Client, id: Uuid, body: &Value) -> reqwest::Response {
-    c.put(app.url(&format!("/api/v1/submissions/{id}"))).json(body).send().await.expect("submission")
+    c.put(app.url(&format!("/api/v1/submissions/{id}")))
+        .json(body)
+        .send()
+        .await
+        .expect("submission")
 }
 
 #[tokio::test]
@@ -479,15 +636,23 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
     let (app, c) = (&f.app, &f.principal);
     // On the last day of period 1 the report opens; the day after it is due.
     f.at(cst(3, 10, 12, 0));
-    let body = json!({ "campaign_id": f.campaign, "kind": "period", "seq": 1, "note": "本期自查一次" });
+    let body =
+        json!({ "campaign_id": f.campaign, "kind": "period", "seq": 1, "note": "本期自查一次" });
     let (status, err) = error_of(file(app, c, Uuid::now_v7(), &body).await).await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("not_open_yet")));
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_open_yet"))
+    );
 
     f.at(cst(3, 12, 9, 0));
     let id = Uuid::now_v7();
     let filed = ok(file(app, c, id, &body).await, StatusCode::CREATED).await;
     assert_eq!(filed["state"], "on_time");
-    assert_eq!(row1_of(&filed["numbers"]), expected_table1("1")[0], "the school's period-1 numbers");
+    assert_eq!(
+        row1_of(&filed["numbers"]),
+        expected_table1("1")[0],
+        "the school's period-1 numbers"
+    );
     // A retry changes nothing; filing the same item under another id is a conflict.
     let again = ok(file(app, c, id, &body).await, StatusCode::OK).await;
     assert_eq!(again["submitted_at"], filed["submitted_at"]);
@@ -495,10 +660,16 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
     assert_eq!(status, StatusCode::CONFLICT);
     // Bad bodies write nothing.
     for (bad, want) in [
-        (json!({ "campaign_id": f.campaign, "kind": "period", "seq": 99 }), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            json!({ "campaign_id": f.campaign, "kind": "period", "seq": 99 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (json!({ "campaign_id": f.campaign, "kind": "weekly", "seq": 1 }), StatusCode::BAD_REQUEST),
         (json!({ "campaign_id": 424242, "kind": "period", "seq": 1 }), StatusCode::NOT_FOUND),
-        (json!({ "campaign_id": f.campaign, "kind": "stage", "seq": 1, "attachments": ["00"] }), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            json!({ "campaign_id": f.campaign, "kind": "stage", "seq": 1, "attachments": ["00"] }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ] {
         assert_eq!(file(app, c, Uuid::now_v7(), &bad).await.status(), want, "{bad}");
     }
@@ -508,28 +679,61 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
     // Period 2 filed late, a stage report with an attachment on time.
     f.at(cst(3, 23, 9, 0));
     let late = json!({ "campaign_id": f.campaign, "kind": "period", "seq": 2, "note": "" });
-    assert_eq!(ok(file(app, c, Uuid::now_v7(), &late).await, StatusCode::CREATED).await["state"], "late");
+    assert_eq!(
+        ok(file(app, c, Uuid::now_v7(), &late).await, StatusCode::CREATED).await["state"],
+        "late"
+    );
     let sha = photo(app, c, 77).await;
     let stage = json!({ "campaign_id": f.campaign, "kind": "stage", "seq": 1, "note": "阶段小结", "attachments": [sha] });
     let s = ok(file(app, c, Uuid::now_v7(), &stage).await, StatusCode::CREATED).await;
     assert!(s["numbers"].is_null());
     // The office can open the attachment (a photo of the school's record); the other principal cannot.
-    assert_eq!(app.get(&f.office, &format!("/api/v1/photos/{sha}/thumb")).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&f.office, &format!("/api/v1/photos/{sha}/thumb")).await.status(),
+        StatusCode::OK
+    );
     let other = app.client_as("principal2").await;
-    assert_eq!(app.get(&other, &format!("/api/v1/photos/{sha}/thumb")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&other, &format!("/api/v1/submissions/{}", id)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&other, &format!("/api/v1/photos/{sha}/thumb")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&other, &format!("/api/v1/submissions/{}", id)).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // The matrix on 03-23: periods 1 and 2 are open (3 opens 03-31), stage 1, stage 2, final.
-    let m = ok(app.get(&f.office, &format!("/api/v1/submissions?campaign={}", f.campaign)).await, StatusCode::OK).await;
-    let items: Vec<(String, i64)> = m["items"].as_array().unwrap().iter()
-        .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["seq"].as_i64().unwrap())).collect();
+    let m = ok(
+        app.get(&f.office, &format!("/api/v1/submissions?campaign={}", f.campaign)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let items: Vec<(String, i64)> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["seq"].as_i64().unwrap()))
+        .collect();
     assert_eq!(&items[..2], &[("period".to_owned(), 1), ("period".to_owned(), 2)]);
-    let row = m["rows"].as_array().unwrap().iter().find(|r| r["school_id"] == f.school).expect("school row");
+    let row = m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["school_id"] == f.school)
+        .expect("school row");
     assert_eq!(row["cells"][0][0], "on_time");
     assert_eq!(row["cells"][0][1], id.to_string());
     assert_eq!(row["cells"][1][0], "late");
-    let k = m["rows"].as_array().unwrap().iter().find(|r| r["school_id"] == f.kindergarten).expect("kindergarten row");
-    assert_eq!((k["cells"][0][0].as_str(), k["cells"][1][0].as_str()), (Some("missing"), Some("missing")));
+    let k = m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["school_id"] == f.kindergarten)
+        .expect("kindergarten row");
+    assert_eq!(
+        (k["cells"][0][0].as_str(), k["cells"][1][0].as_str()),
+        (Some("missing"), Some("missing"))
+    );
     let schools = m["rows"].as_array().unwrap().len() as i64;
     assert_eq!(m["totals"][0], json!([1, 0, schools - 1, 0]));
 
@@ -537,12 +741,25 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
     // changes its live table, not the report as filed.
     f.at(cst(3, 11, 23, 59));
     let sha = photo(app, &f.inspector, 99).await;
-    let body = json!({ "school_id": f.school, "title": "新隐患", "level": "general", "photos": [sha] });
-    let res = f.inspector.put(app.url(&format!("/api/v1/hazards/{}", Uuid::now_v7()))).json(&body).send().await.expect("report");
+    let body =
+        json!({ "school_id": f.school, "title": "新隐患", "level": "general", "photos": [sha] });
+    let res = f
+        .inspector
+        .put(app.url(&format!("/api/v1/hazards/{}", Uuid::now_v7())))
+        .json(&body)
+        .send()
+        .await
+        .expect("report");
     ok(res, StatusCode::CREATED).await;
-    let live = ok(app.get(&f.office, &format!("/api/v1/reports/hazards?campaign={}&period=1", f.campaign)).await, StatusCode::OK).await;
+    let live = ok(
+        app.get(&f.office, &format!("/api/v1/reports/hazards?campaign={}&period=1", f.campaign))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(live["rows"][0]["stats"]["found_general"], 3);
-    let again = ok(app.get(&f.office, &format!("/api/v1/submissions/{id}")).await, StatusCode::OK).await;
+    let again =
+        ok(app.get(&f.office, &format!("/api/v1/submissions/{id}")).await, StatusCode::OK).await;
     assert_eq!(row1_of(&again["numbers"]), expected_table1("1")[0]);
 }
 
@@ -570,12 +787,23 @@ async fn the_dashboard_counts_the_ledger_and_compares_accidents_with_a_year_earl
     let f = fixture().await;
     let d = ok(f.app.get(&f.office, "/api/v1/dashboard").await, StatusCode::OK).await;
     assert_eq!(d["campaign"]["id"], f.campaign, "the campaign running on 03-31");
-    let count = |s: &str| d["by_status"].as_array().unwrap().iter().find(|x| x[0] == s).map_or(0, |x| x[1].as_i64().unwrap());
+    let count = |s: &str| {
+        d["by_status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x[0] == s)
+            .map_or(0, |x| x[1].as_i64().unwrap())
+    };
     assert_eq!((count("reported"), count("closed"), count("voided")), (3, 2, 1));
     assert_eq!(d["overdue"], 1);
     assert_eq!(d["most_overdue"][0][1], SCHOOL);
-    let periods: Vec<(i64, i64, i64)> = d["periods"].as_array().unwrap().iter()
-        .map(|p| (p[0].as_i64().unwrap(), p[1].as_i64().unwrap(), p[2].as_i64().unwrap())).collect();
+    let periods: Vec<(i64, i64, i64)> = d["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_i64().unwrap(), p[1].as_i64().unwrap(), p[2].as_i64().unwrap()))
+        .collect();
     assert_eq!(periods, [(1, 4, 1), (2, 1, 0), (3, 1, 0)]);
     assert_eq!(d["missing_reports"][0], 2, "period 2 is the latest due on 03-31");
     assert_eq!(d["accidents"], json!([0, 0, 0]));
