@@ -1009,6 +1009,13 @@ fn semester_name(c: &Compliance) -> String {
     with_n(m, c.semester.year)
 }
 
+/// The most recent missed weeks (a whole semester's list would fill the screen).
+fn missed_weeks(weeks: &[NaiveDate]) -> String {
+    let recent: Vec<String> = weeks.iter().rev().take(6).rev().map(|d| short_date(*d)).collect();
+    let more = if weeks.len() > recent.len() { "…、" } else { "" };
+    format!("{more}{}", recent.join("、"))
+}
+
 #[component]
 fn ComplianceSummary(c: Compliance) -> impl IntoView {
     let flag = |ok: bool| {
@@ -1023,7 +1030,7 @@ fn ComplianceSummary(c: Compliance) -> impl IntoView {
                 <p><strong>{t(Msg::RegPublicityRule)}</strong><span class=pc>{t(pm)}</span></p>
                 <p class="muted">{with_n(Msg::RegThisWeek, c.this_week)}" · "{with_n(Msg::RegWeeksMet, c.weeks_met).replace("{m}", &c.weeks_checked.to_string())}</p>
                 {(!c.weeks_missed.is_empty()).then(|| view! {
-                    <p class="small">{t(Msg::RegWeeksMissed)}{c.weeks_missed.iter().map(|d| short_date(*d)).collect::<Vec<_>>().join("、")}</p>
+                    <p class="small">{t(Msg::RegWeeksMissed)}{missed_weeks(&c.weeks_missed)}</p>
                 })}
             </div>
             <div class="rule">

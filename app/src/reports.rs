@@ -433,15 +433,21 @@ pub fn SubmissionsPage() -> impl IntoView {
 #[component]
 fn SubmissionsContent() -> impl IntoView {
     let query = use_query_map();
-    let campaign = move || query.with(|q| q.get("campaign").and_then(|c| c.parse::<i64>().ok()));
-    let page = Resource::new(campaign, load_submissions);
+    let file = ServerAction::<FileReport>::new();
+    let remind = ServerAction::<SendReminder>::new();
+    // Filing or reminding shows the new state at once.
+    let args = move || {
+        let campaign = query.with(|q| q.get("campaign").and_then(|c| c.parse::<i64>().ok()));
+        (campaign, file.version().get() + remind.version().get())
+    };
+    let page = Resource::new(args, |(campaign, _)| load_submissions(campaign));
     let principal = use_me().role == Role::Principal;
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) if principal => view! { <SchoolDue p/> }.into_any(),
-                    Ok(p) => view! { <Matrix m=p.matrix/> }.into_any(),
+                    Ok(p) if principal => view! { <SchoolDue p file/> }.into_any(),
+                    Ok(p) => view! { <Matrix m=p.matrix remind/> }.into_any(),
                     Err(AppError::NotFound) => view! { <Empty text=Msg::NoCampaign/> }.into_any(),
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 }
@@ -452,8 +458,7 @@ fn SubmissionsContent() -> impl IntoView {
 
 /// A principal's due items: what is filed and how, and a form for each open one.
 #[component]
-fn SchoolDue(p: SubmissionsPage) -> impl IntoView {
-    let file = ServerAction::<FileReport>::new();
+fn SchoolDue(p: SubmissionsPage, file: ServerAction<FileReport>) -> impl IntoView {
     let m = p.matrix;
     let campaign = m.campaign.id;
     let row = m.rows.into_iter().next();
@@ -536,8 +541,7 @@ fn Numbers(s: HazardStats) -> impl IntoView {
 
 /// Schools × due items, with the count per state under each item and a reminder button.
 #[component]
-fn Matrix(m: SubmissionMatrix) -> impl IntoView {
-    let remind = ServerAction::<SendReminder>::new();
+fn Matrix(m: SubmissionMatrix, remind: ServerAction<SendReminder>) -> impl IntoView {
     let campaign = m.campaign.id;
     let office = matches!(use_me().role, Role::Office | Role::Admin);
     let heads = m

@@ -3,7 +3,7 @@
 // it with a reason; the principal resubmits; the office closes it. The timeline shows it all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, phone, login, hydrated, shot } from './helpers.mjs';
+import { BASE, launch, hydrated, shot, loggedIn, visit } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -23,17 +23,8 @@ async function smallPhoto(page, hue) {
   return { name: `photo-${hue}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') };
 }
 
-async function as(user) {
-  const ctx = await phone(browser);
-  const page = await ctx.newPage();
-  await login(page, user);
-  return { ctx, page };
-}
-
-async function open(page, path) {
-  await page.goto(`${BASE}${path}`);
-  await hydrated(page);
-}
+const as = (user) => loggedIn(browser, user);
+const open = visit;
 
 async function submitRectification(page, hue) {
   const box = page.locator('.submit-rect');

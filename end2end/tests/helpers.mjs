@@ -41,3 +41,17 @@ export async function login(page, username, password = PASSWORD, { js = true } =
 export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/// A new phone logged in as `user`: { ctx, page }.
+export async function loggedIn(browser, user) {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await login(page, user);
+  return { ctx, page };
+}
+
+/// Opens a path and waits for hydration.
+export async function visit(page, path) {
+  await page.goto(`${BASE}${path}`);
+  await hydrated(page);
+}

@@ -44,7 +44,9 @@ test('a principal signs the responsibility list and the office sees the school a
   await form.locator('textarea').fill('上下学时段校门口护导\n每周检查消防通道');
   const text = await form.locator('pre.signed-text').textContent();
   assert.ok(text.includes('1. 上下学时段校门口护导') && text.includes('签字人：赵丽华'), 'the signed text is shown in full');
-  const pad = await form.locator('canvas.signature-pad').boundingBox();
+  const canvas = form.locator('canvas.signature-pad');
+  await canvas.scrollIntoViewIfNeeded();
+  const pad = await canvas.boundingBox();
   await pr.page.mouse.move(pad.x + 30, pad.y + 100);
   await pr.page.mouse.down();
   for (let i = 1; i <= 12; i++) await pr.page.mouse.move(pad.x + 30 + i * 20, pad.y + 100 - (i % 3) * 25);

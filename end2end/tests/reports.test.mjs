@@ -3,23 +3,14 @@
 // the three tables and the dashboard render at 390×844.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, phone, login, hydrated, shot } from './helpers.mjs';
+import { launch, shot, loggedIn, visit } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function as(user) {
-  const ctx = await phone(browser);
-  const page = await ctx.newPage();
-  await login(page, user);
-  return { ctx, page };
-}
-
-async function open(page, path) {
-  await page.goto(`${BASE}${path}`);
-  await hydrated(page);
-}
+const as = (user) => loggedIn(browser, user);
+const open = visit;
 
 test('a principal files the period report on time and the office sees it in the matrix', async () => {
   const principal = await as('principal');

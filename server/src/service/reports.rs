@@ -124,13 +124,11 @@ pub async fn copy(
     Ok(info(&c, china_date(now)))
 }
 
-/// The days a table covers, or 422 for a period the campaign does not have.
+/// The days a table covers, or 404 for a period the campaign does not have.
 fn window(c: &Campaign, span: Span, today: NaiveDate) -> Result<Window> {
     let w = span.window(c.plan.reporting_starts_on, today).ok_or(AppError::NotFound)?;
-    if let Span::Period(_) = span {
-        if w.from > c.plan.ends_on {
-            return Err(AppError::NotFound.into());
-        }
+    if matches!(span, Span::Period(_)) && w.from > c.plan.ends_on {
+        return Err(AppError::NotFound.into());
     }
     Ok(w)
 }

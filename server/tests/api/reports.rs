@@ -256,9 +256,10 @@ fn r1(v: [f64; 14], rate: Option<f64>) -> Row1 {
 
 fn row1_of(stats: &Value) -> Row1 {
     let n = |k: &str| Some(stats[k].as_i64().unwrap_or_else(|| panic!("{k} in {stats}")) as f64);
-    let found = stats["found_general"].as_i64().unwrap() + stats["found_major"].as_i64().unwrap();
-    let base = found - stats["found_voided_by_end"].as_i64().unwrap();
-    let closed = stats["found_closed_by_end"].as_i64().unwrap();
+    let found = stats["found_general"].as_i64().expect("present")
+        + stats["found_major"].as_i64().expect("present");
+    let base = found - stats["found_voided_by_end"].as_i64().expect("present");
+    let closed = stats["found_closed_by_end"].as_i64().expect("present");
     let rate = (base > 0).then(|| (1000.0 * closed as f64 / base as f64).round() / 10.0);
     [
         n("inspected"),
@@ -275,7 +276,7 @@ fn row1_of(stats: &Value) -> Row1 {
         n("open_at_end"),
         rate,
         n("overdue_open"),
-        Some(stats["funds_cents"].as_i64().unwrap() as f64 / 100.0),
+        Some(stats["funds_cents"].as_i64().expect("present") as f64 / 100.0),
     ]
 }
 
@@ -364,7 +365,7 @@ async fn every_cell_of_the_three_tables_matches_the_hand_count_in_every_period()
             ok(f.app.get(&f.office, &format!("/api/v1/reports/hazards?{q}")).await, StatusCode::OK)
                 .await;
         let rows = t1["rows"].as_array().expect("rows");
-        let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().expect("present")).collect();
         assert_eq!(names, ["学校", "幼儿园", "合计"]);
         for (i, want) in expected_table1(span).iter().enumerate() {
             assert_eq!(
@@ -374,7 +375,7 @@ async fn every_cell_of_the_three_tables_matches_the_hand_count_in_every_period()
                 names[i]
             );
             let s = &rows[i]["stats"];
-            let open = |k: &str| s[k].as_i64().unwrap();
+            let open = |k: &str| s[k].as_i64().expect("present");
             assert_eq!(
                 open("open_at_start") + open("found_general") + open("found_major")
                     - open("closed")
@@ -405,14 +406,18 @@ async fn every_cell_of_the_three_tables_matches_the_hand_count_in_every_period()
                 expected_kinds(category, span).iter().enumerate()
             {
                 let s = &t["rows"][i]["stats"];
-                let got: Vec<i64> =
-                    s["by_kind"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+                let got: Vec<i64> = s["by_kind"]
+                    .as_array()
+                    .expect("present")
+                    .iter()
+                    .map(|v| v.as_i64().expect("present"))
+                    .collect();
                 assert_eq!(
                     (
                         &got,
-                        s["total"].as_i64().unwrap(),
-                        s["persons"].as_i64().unwrap(),
-                        s["institutions"].as_i64().unwrap()
+                        s["total"].as_i64().expect("present"),
+                        s["persons"].as_i64().expect("present"),
+                        s["institutions"].as_i64().expect("present")
                     ),
                     (by_kind, *total, *persons, *institutions),
                     "{category} table, period {span}, row {i}"
@@ -465,7 +470,7 @@ async fn the_xlsx_tables_read_back_cell_by_cell_as_the_hand_count() {
         let label = if span == "cumulative" {
             "累计（2031年3月2日至2031年3月31日）".to_owned()
         } else {
-            let n: u32 = span.parse().unwrap();
+            let n: u32 = span.parse().expect("present");
             let from = day(3, 2) + chrono::Days::new(10 * u64::from(n - 1));
             format!(
                 "第{n}期（{}至{}）",
@@ -542,9 +547,9 @@ async fn each_number_opens_the_hazards_behind_it() {
     let ids = |list: &Value| -> Vec<String> {
         let mut v: Vec<String> = list["items"]
             .as_array()
-            .unwrap()
+            .expect("present")
             .iter()
-            .map(|h| h["id"].as_str().unwrap().to_owned())
+            .map(|h| h["id"].as_str().expect("present").to_owned())
             .collect();
         v.sort();
         v
@@ -576,7 +581,7 @@ async fn a_principal_sees_only_their_school_in_the_tables() {
     let t1 =
         ok(f.app.get(&f.principal, &format!("/api/v1/reports/hazards?{q}")).await, StatusCode::OK)
             .await;
-    assert_eq!(t1["institutions"].as_array().unwrap().len(), 1);
+    assert_eq!(t1["institutions"].as_array().expect("present").len(), 1);
     assert_eq!(
         row1_of(&t1["rows"][2]["stats"]),
         expected_table1("cumulative")[0],
@@ -710,14 +715,16 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
     .await;
     let items: Vec<(String, i64)> = m["items"]
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
-        .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["seq"].as_i64().unwrap()))
+        .map(|i| {
+            (i["kind"].as_str().expect("present").to_owned(), i["seq"].as_i64().expect("present"))
+        })
         .collect();
     assert_eq!(&items[..2], &[("period".to_owned(), 1), ("period".to_owned(), 2)]);
     let row = m["rows"]
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
         .find(|r| r["school_id"] == f.school)
         .expect("school row");
@@ -726,7 +733,7 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
     assert_eq!(row["cells"][1][0], "late");
     let k = m["rows"]
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
         .find(|r| r["school_id"] == f.kindergarten)
         .expect("kindergarten row");
@@ -734,7 +741,7 @@ async fn a_period_report_freezes_the_schools_numbers_and_the_matrix_tracks_who_f
         (k["cells"][0][0].as_str(), k["cells"][1][0].as_str()),
         (Some("missing"), Some("missing"))
     );
-    let schools = m["rows"].as_array().unwrap().len() as i64;
+    let schools = m["rows"].as_array().expect("present").len() as i64;
     assert_eq!(m["totals"][0], json!([1, 0, schools - 1, 0]));
 
     // The frozen numbers do not move when the ledger does: one more hazard found in period 1
@@ -790,19 +797,25 @@ async fn the_dashboard_counts_the_ledger_and_compares_accidents_with_a_year_earl
     let count = |s: &str| {
         d["by_status"]
             .as_array()
-            .unwrap()
+            .expect("present")
             .iter()
             .find(|x| x[0] == s)
-            .map_or(0, |x| x[1].as_i64().unwrap())
+            .map_or(0, |x| x[1].as_i64().expect("present"))
     };
     assert_eq!((count("reported"), count("closed"), count("voided")), (3, 2, 1));
     assert_eq!(d["overdue"], 1);
     assert_eq!(d["most_overdue"][0][1], SCHOOL);
     let periods: Vec<(i64, i64, i64)> = d["periods"]
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
-        .map(|p| (p[0].as_i64().unwrap(), p[1].as_i64().unwrap(), p[2].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p[0].as_i64().expect("present"),
+                p[1].as_i64().expect("present"),
+                p[2].as_i64().expect("present"),
+            )
+        })
         .collect();
     assert_eq!(periods, [(1, 4, 1), (2, 1, 0), (3, 1, 0)]);
     assert_eq!(d["missing_reports"][0], 2, "period 2 is the latest due on 03-31");
