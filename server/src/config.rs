@@ -36,6 +36,10 @@ pub struct Config {
     pub measure_kinds: Vec<String>,
     /// The kinds of accountability action (table 3's columns), in order.
     pub action_kinds: Vec<String>,
+    /// Where Prometheus metrics are served (`GET /metrics`); none to serve none.
+    pub metrics_addr: Option<SocketAddr>,
+    /// Logs as one JSON object per line instead of text (`XIAOAN_LOG_FORMAT=json`).
+    pub log_json: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +122,22 @@ impl Config {
             webhook_secret: var("XIAOAN_WEBHOOK_SECRET").unwrap_or_default(),
             measure_kinds: list("XIAOAN_MEASURE_KINDS", app::domain::report::DEFAULT_MEASURE_KINDS),
             action_kinds: list("XIAOAN_ACTION_KINDS", app::domain::report::DEFAULT_ACTION_KINDS),
+            metrics_addr: match var("XIAOAN_METRICS_ADDR") {
+                None => None,
+                Some(_) => {
+                    Some(parse("XIAOAN_METRICS_ADDR", SocketAddr::from(([127, 0, 0, 1], 0)))?)
+                }
+            },
+            log_json: match var("XIAOAN_LOG_FORMAT").as_deref().map(str::trim) {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(v) => {
+                    return Err(ConfigError {
+                        name: "XIAOAN_LOG_FORMAT",
+                        problem: format!("must be text or json, not {v:?}"),
+                    });
+                }
+            },
         })
     }
 
@@ -151,6 +171,8 @@ impl fmt::Debug for Config {
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .field("webhook_url", &self.webhook_url)
+            .field("metrics_addr", &self.metrics_addr)
+            .field("log_json", &self.log_json)
             .finish_non_exhaustive()
     }
 }

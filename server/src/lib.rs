@@ -5,10 +5,14 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod dataset;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod logging;
+pub mod metrics;
+pub mod ops;
 pub mod photo;
 pub mod pwa;
 pub mod service;
@@ -60,6 +64,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         font: Arc::new(photo::pipeline::FontData::load_default()),
         worker: Arc::new(pwa::worker(std::path::Path::new(&site_root))),
         clock: state::Clock::default(),
+        metrics: Arc::default(),
     };
     let random =
         app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
@@ -104,21 +109,49 @@ pub fn router(state: AppState) -> Router {
         // Pages, JSON and the bundle travel compressed (brotli where the browser takes it): a
         // rural school's one bar of signal. Photos are JPEG already and are left alone.
         .layer(tower_http::compression::CompressionLayer::new())
+        // Outermost: the request id, log span and metrics cover everything above.
+        .layer(middleware::from_fn_with_state(state.clone(), http::observe))
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then drains requests in flight.
+/// Serves until `shutdown` resolves, then drains requests in flight. Metrics are served too when
+/// `XIAOAN_METRICS_ADDR` is set.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    let metrics = match state.config.metrics_addr {
+        Some(addr) => Some(TcpListener::bind(addr).await?),
+        None => None,
+    };
+    serve_with_metrics(listener, metrics, state, shutdown).await
+}
+
+/// [`serve`], with the metrics listener (if any) given by the caller.
+pub async fn serve_with_metrics(
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let jobs = tokio::spawn(jobs::run(state.clone()));
+    let metrics = match metrics {
+        Some(l) => {
+            tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
+            let app = metrics::router(state.clone());
+            Some(tokio::spawn(async move { axum::serve(l, app).await }))
+        }
+        None => None,
+    };
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     housekeeping.abort();
     jobs.abort();
+    if let Some(m) = metrics {
+        m.abort();
+    }
     state.db.close().await;
     Ok(())
 }

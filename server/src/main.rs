@@ -1,4 +1,5 @@
-//! `xiaoan`: serve the app, add a user, load demo data, or verify the hazard history.
+//! `xiaoan`: serve the app, add a user, load demo data, verify the hazard history, or back up and
+//! restore an embedded deployment.
 #![forbid(unsafe_code)]
 
 use app::domain::{DisplayName, Password, Role, Username};
@@ -28,6 +29,29 @@ enum Command {
     Demo,
     /// Check every hazard's hash chain of events; exits non-zero and names each break.
     Verify,
+    /// Fill the database with a generated province for benchmarks, determined by the seed:
+    /// counties of schools, users, inspections, hazards in every state with their events,
+    /// measures and actions (every account's password is the demo one).
+    Gen {
+        #[arg(long, default_value_t = 1000)]
+        schools: u32,
+        #[arg(long, default_value_t = 10_000)]
+        hazards: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 170)]
+        per_county: u32,
+    },
+    /// Back up the SQLite database (a consistent snapshot, safe while serving) and the photos
+    /// into DIR, which must be new or empty. For PostgreSQL use pg_dump (see docs/deploy.md).
+    Backup { dir: std::path::PathBuf },
+    /// Restore a backup made by `xiaoan backup` into the data folder. Stop the server first.
+    Restore {
+        dir: std::path::PathBuf,
+        /// Replace the database and photos of a data folder that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -50,13 +74,15 @@ enum UserCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,leptos=warn".into()),
-        )
-        .init();
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let result = match Config::from_env() {
+        Ok(config) => {
+            server::logging::init(config.log_json);
+            run(cli, config).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("xiaoan: {e}");
@@ -65,8 +91,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let config = Config::from_env()?;
+async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let demo = config.demo;
@@ -93,6 +118,26 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 server::demo::DEMO_PASSWORD
             );
         }
+        Command::Gen { schools, hazards, seed, per_county } => {
+            if schools == 0 {
+                return Err("--schools must be at least 1".into());
+            }
+            let state = server::prepare(config).await?;
+            let started = std::time::Instant::now();
+            let o = server::dataset::Options { schools, hazards, seed, per_county };
+            let m = server::dataset::run(&state, &o).await?;
+            println!(
+                "made {} counties, {} schools, {} users, {} inspections, {} hazards with {} events, {} measures and actions in {:.1} s",
+                m.counties,
+                m.schools,
+                m.users,
+                m.inspections,
+                m.hazards,
+                m.events,
+                m.records,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Verify => {
             let db = server::storage::Db::connect(&config.database_url).await?;
             let (breaks, checked) = server::service::hazards::verify(&db).await?;
@@ -103,6 +148,39 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 return Err(format!("{} break(s) in {checked} events", breaks.len()).into());
             }
             println!("ok: {checked} events, every chain intact");
+        }
+        Command::Backup { dir } => {
+            let m = server::ops::backup(&config, &dir).await?;
+            println!(
+                "backed up schema {} with {} hazards and {} photos ({} files) into {}",
+                m.schema_version,
+                m.hazards,
+                m.photos,
+                m.photo_files,
+                dir.display()
+            );
+            if !m.missing_photo_files.is_empty() {
+                eprintln!(
+                    "warning: {} photo file(s) the database names were not in the photo store \
+                     (listed in {}): {}",
+                    m.missing_photo_files.len(),
+                    server::ops::MANIFEST,
+                    m.missing_photo_files.join(", ")
+                );
+            }
+        }
+        Command::Restore { dir, force } => {
+            let r = server::ops::restore(&config, &dir, force).await?;
+            println!(
+                "restored the backup of {} ({} hazards, {} photos); {} events checked",
+                r.manifest.created_at, r.manifest.hazards, r.manifest.photos, r.events_checked
+            );
+            for b in &r.breaks {
+                println!("BROKEN hazard {} event {}: {}", b.hazard_id, b.seq, b.problem);
+            }
+            if !r.breaks.is_empty() {
+                return Err(format!("{} break(s) in the restored history", r.breaks.len()).into());
+            }
         }
         Command::User { command: UserCommand::Add { role, username, school, name } } => {
             let role =

@@ -29,6 +29,8 @@ pub struct AppState {
     /// The service worker for the built site.
     pub worker: Arc<crate::pwa::Worker>,
     pub clock: Clock,
+    /// This instance's request counters, scraped on the metrics listener.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The time services work by: the real clock, shifted by an offset that only tests move (to file

@@ -6,9 +6,11 @@
 pub mod audit;
 pub mod campaigns;
 pub mod checklists;
+pub mod dataset;
 pub mod hazards;
 pub mod inspections;
 pub mod notifications;
+pub mod ops;
 pub mod orgs;
 pub mod photos;
 pub mod plans;

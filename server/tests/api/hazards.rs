@@ -9,9 +9,9 @@ use server::photo::pipeline::samples::{jpeg, noise_photo};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-const SCHOOL: &str = "白榆县实验小学"; // the demo principal's school
+pub(crate) const SCHOOL: &str = "白榆县实验小学"; // the demo principal's school
 
-async fn photo(app: &TestApp, c: &Client, seed: u64) -> String {
+pub(crate) async fn photo(app: &TestApp, c: &Client, seed: u64) -> String {
     let bytes = jpeg(&noise_photo(160, 120, seed), 160, 120, 85, None);
     let sha = hex::encode(Sha256::digest(&bytes));
     let res = c
@@ -24,7 +24,7 @@ async fn photo(app: &TestApp, c: &Client, seed: u64) -> String {
     sha
 }
 
-async fn report(
+pub(crate) async fn report(
     app: &TestApp,
     c: &Client,
     school: i64,
@@ -39,7 +39,7 @@ async fn report(
     (id, res.json().await.expect("json"))
 }
 
-async fn act(app: &TestApp, c: &Client, id: Uuid, body: Value) -> reqwest::Response {
+pub(crate) async fn act(app: &TestApp, c: &Client, id: Uuid, body: Value) -> reqwest::Response {
     c.post(app.url(&format!("/api/v1/hazards/{id}/events")))
         .json(&body)
         .send()
@@ -47,7 +47,7 @@ async fn act(app: &TestApp, c: &Client, id: Uuid, body: Value) -> reqwest::Respo
         .expect("event")
 }
 
-fn version(h: &Value) -> i64 {
+pub(crate) fn version(h: &Value) -> i64 {
     h["summary"]["version"].as_i64().expect("version")
 }
 
@@ -57,14 +57,14 @@ fn plan(v: i64) -> Value {
                       "deadline": "2099-01-01", "contingency": "更换前在走廊增配两具灭火器" } })
 }
 
-async fn submit_body(app: &TestApp, c: &Client, v: i64, seed: u64) -> Value {
+pub(crate) async fn submit_body(app: &TestApp, c: &Client, v: i64, seed: u64) -> Value {
     let after = photo(app, c, seed).await;
     let signature = photo(app, c, seed + 1000).await;
     json!({ "event_id": Uuid::now_v7(), "action": "submit", "expected_version": v,
             "note": "已更换并登记", "photos": [after], "signature": signature })
 }
 
-async fn ok(res: reqwest::Response) -> Value {
+pub(crate) async fn ok(res: reqwest::Response) -> Value {
     let status = res.status();
     let body: Value = res.json().await.expect("json");
     assert_eq!(status, StatusCode::OK, "{body}");

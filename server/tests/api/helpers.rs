@@ -11,8 +11,12 @@ pub const PASSWORD: &str = "demo1234";
 
 pub struct TestApp {
     pub addr: String,
+    /// The metrics listener (`GET /metrics`).
+    pub metrics_addr: String,
     pub state: AppState,
-    _dir: tempfile::TempDir,
+    /// The temporary folder of the database and photos; none on a twin, which shares its first
+    /// instance's.
+    _dir: Option<tempfile::TempDir>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -61,16 +65,29 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     tweak(&mut config);
     let state = server::prepare(config).await.expect("prepare");
     server::demo::load(&state).await.expect("demo data");
+    start(state, Some(dir)).await
+}
+
+async fn start(state: AppState, dir: Option<tempfile::TempDir>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("addr"));
+    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind metrics");
+    let metrics_addr = format!("http://{}", metrics.local_addr().expect("addr"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server::serve(listener, state.clone(), async move {
+    tokio::spawn(server::serve_with_metrics(listener, Some(metrics), state.clone(), async move {
         let _ = rx.await;
     }));
-    TestApp { addr, state, _dir: dir, shutdown: Some(tx) }
+    TestApp { addr, metrics_addr, state, _dir: dir, shutdown: Some(tx) }
 }
 
 impl TestApp {
+    /// A second instance on the same database and photo folder with the same settings, as
+    /// behind a load balancer. It shares nothing in memory with this one.
+    pub async fn twin(&self) -> TestApp {
+        let state = server::prepare((*self.state.config).clone()).await.expect("prepare twin");
+        start(state, None).await
+    }
+
     /// A client with its own cookie jar, like one phone.
     pub fn client(&self) -> Client {
         Client::builder()

@@ -2,11 +2,15 @@
 //! SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set), demo data.
 
 mod admin;
+mod backup;
 mod chaos;
 mod cli;
+mod dataset;
 mod hazards;
 mod helpers;
 mod inspections;
+mod instances;
+mod observe;
 mod photos;
 mod registers;
 mod reports;
