@@ -124,7 +124,12 @@ fn is_backup_path(p: &str) -> bool {
 /// Copies `from` to a new file `to`, durably, returning its size and SHA-256.
 fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), OpsError> {
     let mut src = std::fs::File::open(from).map_err(io_at(from))?;
-    let mut dst = std::fs::File::create_new(to).map_err(io_at(to))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    // Owner only: the database holds password and session hashes, the photos are evidence.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut dst = opts.open(to).map_err(io_at(to))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
@@ -206,6 +211,9 @@ async fn take_backup(config: &Config, dir: &Path) -> Result<Manifest, OpsError> 
     storage::ops::vacuum_into(&config.database_url, &snapshot)
         .await
         .map_err(|e| OpsError::Server("snapshot of the database", e))?;
+    #[cfg(unix)]
+    std::fs::set_permissions(&snapshot, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(io_at(&snapshot))?;
     let contents = storage::ops::contents_of_file(&snapshot)
         .await
         .map_err(|e| OpsError::Server("reading the snapshot", e))?;
@@ -247,7 +255,8 @@ async fn take_backup(config: &Config, dir: &Path) -> Result<Manifest, OpsError> 
         db_sha256,
         sums_sha256: hex::encode(Sha256::digest(sums.as_bytes())),
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| io_at(dir)(e.into()))?;
+    let mut json = serde_json::to_vec_pretty(&manifest).map_err(|e| io_at(dir)(e.into()))?;
+    json.push(b'\n');
     write_whole(dir, MANIFEST, &json)?;
     Ok(manifest)
 }

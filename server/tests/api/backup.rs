@@ -81,6 +81,12 @@ async fn a_backup_taken_while_serving_restores_hazards_chains_and_photos() {
     assert_eq!(manifest.photo_files, 3 * manifest.photos as u64, "three copies of each photo");
     let db = std::fs::read(backup_dir.join(ops::DB_FILE)).expect("snapshot");
     assert_eq!(hex::encode(Sha256::digest(&db)), manifest.db_sha256);
+    #[cfg(unix)]
+    for f in [ops::DB_FILE, ops::MANIFEST, ops::SUMS] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(backup_dir.join(f)).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{f} is readable by its owner only");
+    }
     let written: ops::Manifest = serde_json::from_slice(
         &std::fs::read(backup_dir.join(ops::MANIFEST)).expect("manifest file"),
     )
