@@ -331,18 +331,6 @@ fn SubmitForm(
     let sending = RwSignal::new(false);
     let previews = Previews::new();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(c) = canvas.get() {
-            crate::photo::client::attach_signature_pad(&c);
-        }
-    });
-    let clear = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(c) = canvas.get() {
-            crate::photo::client::clear_signature(&c);
-        }
-    };
     let lang = use_lang();
     let base = StoredValue::new(base);
     let send = move |_| {
@@ -414,11 +402,7 @@ fn SubmitForm(
                 required=true overlay=before.map(|b| display_url(&b)).unwrap_or_default()/>
             <label><span>{t(Msg::RectNote)}</span>
                 <textarea rows="3" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea></label>
-            <div class="signature-box">
-                <p class="label">{t(Msg::SignHere)}</p>
-                <canvas node_ref=canvas class="signature-pad" aria-label=t(Msg::SignHere)></canvas>
-                <button type="button" class="button secondary small" on:click=clear>{t(Msg::ClearSignature)}</button>
-            </div>
+            <crate::photo::SignaturePad canvas/>
             {move || unsigned.get().then(|| view! { <p class="hint warn">{t(Msg::RefusedSignatureMissing)}</p> })}
             {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
             <button type="button" class="button primary wide" on:click=send disabled=move || sending.get()>

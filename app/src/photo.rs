@@ -183,6 +183,31 @@ pub fn LocalImg(sha: String, src: String, alt: &'static str) -> impl IntoView {
     view! { <img src=src alt=alt loading="lazy" on:error=on_error/> }
 }
 
+/// A pad to sign on with a finger, and a button to start again. The caller keeps `canvas` to read
+/// the signature when the form is sent.
+#[component]
+pub fn SignaturePad(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(c) = canvas.get() {
+            client::attach_signature_pad(&c);
+        }
+    });
+    let clear = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(c) = canvas.get() {
+            client::clear_signature(&c);
+        }
+    };
+    view! {
+        <div class="signature-box">
+            <p class="label">{t(Msg::SignHere)}</p>
+            <canvas node_ref=canvas class="signature-pad" aria-label=t(Msg::SignHere)></canvas>
+            <button type="button" class="button secondary small" on:click=clear>{t(Msg::ClearSignature)}</button>
+        </div>
+    }
+}
+
 #[cfg(feature = "hydrate")]
 pub mod client {
     //! The browser side: the JS module's functions and the flow into the outbox.

@@ -898,18 +898,6 @@ fn SignForm(v: DutiesView, done: RwSignal<u32>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let sending = RwSignal::new(false);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(c) = canvas.get() {
-            crate::photo::client::attach_signature_pad(&c);
-        }
-    });
-    let clear = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(c) = canvas.get() {
-            crate::photo::client::clear_signature(&c);
-        }
-    };
     let school = v.school_name.clone().unwrap_or_default();
     let signer = v.signer_name.clone().unwrap_or_default();
     let (title, duties) = (list.title.clone(), list.duties.clone());
@@ -958,11 +946,7 @@ fn SignForm(v: DutiesView, done: RwSignal<u32>) -> impl IntoView {
                     on:input=move |ev| items.set(event_target_value(&ev))></textarea></label>
             <p class="label">{t(Msg::RegWhatYouSign)}</p>
             <pre class="signed-text">{text}</pre>
-            <div class="signature-box">
-                <p class="label">{t(Msg::SignHere)}</p>
-                <canvas node_ref=canvas class="signature-pad" aria-label=t(Msg::SignHere)></canvas>
-                <button type="button" class="button secondary small" on:click=clear>{t(Msg::ClearSignature)}</button>
-            </div>
+            <crate::photo::SignaturePad canvas/>
             {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
             <button type="button" class="button primary wide" on:click=send disabled=move || sending.get()>
                 {move || t(if sending.get() { Msg::Submitting } else { Msg::RegSignConfirm })}

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::service::hazards::{Canonical, GENESIS, chain_hash};
 use crate::state::AppState;
 use crate::storage::dataset::{GenEvent, GenHazard, GenInspection, GenRecord};
+use crate::storage::hazards::NewEvent;
 use crate::storage::{self, orgs::SchoolFields};
 use app::domain::time::china_date;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
@@ -254,16 +255,18 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
                 row.updated_at = when;
                 events.push(GenEvent {
                     hazard_id: h.clone(),
-                    seq,
-                    event_id,
-                    action,
-                    actor_id: actor,
-                    at: when,
-                    from_status: from,
-                    to_status: to,
-                    payload,
-                    prev_hash: std::mem::replace(&mut prev, hash.clone()),
-                    hash,
+                    event: NewEvent {
+                        seq,
+                        event_id,
+                        action,
+                        actor_id: actor,
+                        at: when,
+                        from_status: from,
+                        to_status: to,
+                        payload,
+                        prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                        hash,
+                    },
                 });
             }
             hazards.push(row);

@@ -22,12 +22,11 @@ impl ReportBackend for UiBackend {
             let caller = self.caller(req).await?;
             let span = Span::parse(Some(&period)).ok_or(AppError::NotFound)?;
             let c = reports::campaign(&self.0, &caller, campaign).await?;
-            let id = Some(c.row.id);
             Ok(TablesPage {
                 campaign: reports::info(&c, app::domain::time::china_date(self.0.clock.now())),
-                hazards: reports::hazard_table(&self.0, &caller, id, span).await?,
-                measures: reports::kind_table(&self.0, &caller, id, span, "measure").await?,
-                actions: reports::kind_table(&self.0, &caller, id, span, "action").await?,
+                hazards: reports::hazard_table_of(&self.0, &caller, &c, span).await?,
+                measures: reports::kind_table_of(&self.0, &caller, &c, span, "measure").await?,
+                actions: reports::kind_table_of(&self.0, &caller, &c, span, "action").await?,
             })
         }
         .await)

@@ -158,10 +158,20 @@ pub async fn hazard_table(
     campaign_id: Option<i64>,
     span: Span,
 ) -> Result<HazardTable> {
+    let c = campaign(state, caller, campaign_id).await?;
+    hazard_table_of(state, caller, &c, span).await
+}
+
+/// Table 1 of a campaign already found.
+pub async fn hazard_table_of(
+    state: &AppState,
+    caller: &Caller,
+    c: &Campaign,
+    span: Span,
+) -> Result<HazardTable> {
     caller.require(&[Role::Office, Role::Admin, Role::Inspector, Role::Principal])?;
     let today = china_date(state.clock.now());
-    let c = campaign(state, caller, campaign_id).await?;
-    let w = window(&c, span, today)?;
+    let w = window(c, span, today)?;
     let within = scope::within(caller);
     let schools = storage::orgs::list_schools(&state.db, &within, "").await?;
     let stats: HashMap<i64, HazardStats> =
@@ -176,7 +186,7 @@ pub async fn hazard_table(
         })
         .collect();
     let rows = roll_up(&institutions, HazardStats::default, HazardStats::add);
-    Ok(HazardTable { header: header(&c, caller, span, w, today), rows, institutions })
+    Ok(HazardTable { header: header(c, caller, span, w, today), rows, institutions })
 }
 
 /// Table 2 (`measure`) or 3 (`action`) for the caller's scope.
@@ -187,6 +197,18 @@ pub async fn kind_table(
     span: Span,
     category: &str,
 ) -> Result<KindTable> {
+    let c = campaign(state, caller, campaign_id).await?;
+    kind_table_of(state, caller, &c, span, category).await
+}
+
+/// Table 2 or 3 of a campaign already found.
+pub async fn kind_table_of(
+    state: &AppState,
+    caller: &Caller,
+    c: &Campaign,
+    span: Span,
+    category: &str,
+) -> Result<KindTable> {
     caller.require(&[Role::Office, Role::Admin, Role::Inspector, Role::Principal])?;
     let configured = match category {
         "measure" => &state.config.measure_kinds,
@@ -194,8 +216,7 @@ pub async fn kind_table(
         _ => return Err(AppError::NotFound.into()),
     };
     let today = china_date(state.clock.now());
-    let c = campaign(state, caller, campaign_id).await?;
-    let w = window(&c, span, today)?;
+    let w = window(c, span, today)?;
     let within = scope::within(caller);
     let counts = storage::reports::kind_counts(&state.db, &within, category, w).await?;
     let seen: Vec<String> = counts.iter().map(|(_, k, _, _)| k.clone()).collect();
@@ -230,7 +251,7 @@ pub async fn kind_table(
     let width = kinds.len();
     let rows = roll_up(&by_school, || KindStats::zero(width), KindStats::add);
     Ok(KindTable {
-        header: header(&c, caller, span, w, today),
+        header: header(c, caller, span, w, today),
         category: category.to_owned(),
         kinds,
         rows,
@@ -255,22 +276,19 @@ pub async fn tables_xlsx(
     span: Span,
     which: Tables,
 ) -> Result<Vec<u8>> {
+    let c = campaign(state, caller, campaign_id).await?;
     let t1 = match which {
-        Tables::All | Tables::Hazards => {
-            Some(hazard_table(state, caller, campaign_id, span).await?)
-        }
+        Tables::All | Tables::Hazards => Some(hazard_table_of(state, caller, &c, span).await?),
         _ => None,
     };
     let mut kinds = Vec::new();
     if matches!(which, Tables::All | Tables::Enforcement) {
-        kinds.push(kind_table(state, caller, campaign_id, span, "measure").await?);
+        kinds.push(kind_table_of(state, caller, &c, span, "measure").await?);
     }
     if matches!(which, Tables::All | Tables::Accountability) {
-        kinds.push(kind_table(state, caller, campaign_id, span, "action").await?);
+        kinds.push(kind_table_of(state, caller, &c, span, "action").await?);
     }
     let preparer = caller.user.display_name.clone();
-    let campaign =
-        t1.as_ref().map(|t| t.header.campaign_id).or(kinds.first().map(|k| k.header.campaign_id));
     let bytes = tokio::task::spawn_blocking(move || {
         let refs: Vec<&KindTable> = kinds.iter().collect();
         crate::xlsx::report_tables(t1.as_ref(), &refs, &preparer)
@@ -281,12 +299,7 @@ pub async fn tables_xlsx(
         AppError::Internal
     })?;
     caller
-        .audit(
-            state,
-            "report.export",
-            &format!("campaign:{}", campaign.unwrap_or_default()),
-            &format!("{which:?}"),
-        )
+        .audit(state, "report.export", &format!("campaign:{}", c.row.id), &format!("{which:?}"))
         .await?;
     Ok(bytes)
 }
@@ -485,19 +498,17 @@ pub async fn remind(
         .position(|i| i.kind == kind && i.seq == seq)
         .ok_or(AppError::Rule(Rule::UnknownDueItem))?;
     let today = m.campaign.today;
-    let mut to = Vec::new();
-    for row in m.rows.iter().filter(|r| r.cells[col].1.is_none()) {
-        let school =
-            storage::orgs::get_school(&state.db, row.school_id).await?.ok_or(AppError::Internal)?;
-        for u in storage::users::list_under(&state.db, &school.path).await? {
-            if u.role == Role::Principal.as_str() && !u.disabled {
-                to.push((
-                    u.id,
-                    format!("remind:{campaign_id}:{}:{seq}:{}:{today}", kind.as_str(), u.id),
-                ));
-            }
-        }
-    }
+    let missing: std::collections::HashSet<i64> =
+        m.rows.iter().filter(|r| r.cells[col].1.is_none()).map(|r| r.school_id).collect();
+    // The principals of those schools, in one query over the caller's bureau.
+    let to: Vec<(i64, String)> = storage::users::list_under(&state.db, &caller.user.org_path)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            u.role == Role::Principal.as_str() && !u.disabled && missing.contains(&u.org_id)
+        })
+        .map(|u| (u.id, format!("remind:{campaign_id}:{}:{seq}:{}:{today}", kind.as_str(), u.id)))
+        .collect();
     let detail = serde_json::json!({ "campaign_id": campaign_id, "kind": kind.as_str(), "seq": seq, "due_on": m.items[col].due_on }).to_string();
     let sent = storage::reports::remind(&state.db, &to, &detail, state.clock.now()).await?;
     caller

@@ -30,16 +30,7 @@ pub struct GenHazard {
 /// One event of a generated hazard's chain.
 pub struct GenEvent {
     pub hazard_id: String,
-    pub seq: i32,
-    pub event_id: String,
-    pub action: &'static str,
-    pub actor_id: i64,
-    pub at: DateTime<Utc>,
-    pub from_status: Option<&'static str>,
-    pub to_status: &'static str,
-    pub payload: String,
-    pub prev_hash: String,
-    pub hash: String,
+    pub event: super::hazards::NewEvent,
 }
 
 /// A submitted inspection with a few passed answers.
@@ -93,8 +84,8 @@ pub async fn write_batch(
             let mut b = sqlx::QueryBuilder::new(
                 "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
                  prev_hash, hash) ");
-            b.push_values(chunk, |mut r, e| {
-                r.push_bind(&e.hazard_id).push_bind(e.seq).push_bind(&e.event_id).push_bind(e.action).push_bind(e.actor_id)
+            b.push_values(chunk, |mut r, GenEvent { hazard_id, event: e }| {
+                r.push_bind(hazard_id).push_bind(e.seq).push_bind(&e.event_id).push_bind(e.action).push_bind(e.actor_id)
                     .push_bind(e.at).push_bind(e.from_status).push_bind(e.to_status).push_bind(&e.payload)
                     .push_bind(&e.prev_hash).push_bind(&e.hash);
             });

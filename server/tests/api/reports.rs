@@ -2,13 +2,12 @@
 //! inspections, measures and actions filed through the API across three periods (the server's
 //! clock moved to each moment, China time); submissions and their matrix; the dashboard.
 
+use crate::hazards::photo;
 use crate::helpers::{TestApp, error_of, spawn_app};
 use crate::inspections::{answers, put_inspection, school_items, submit};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use server::photo::pipeline::samples::{jpeg, noise_photo};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 const SCHOOL: &str = "白榆县实验小学"; // the demo principal's school
@@ -32,15 +31,6 @@ async fn ok(res: reqwest::Response, want: StatusCode) -> Value {
     let body: Value = res.json().await.expect("json");
     assert_eq!(status, want, "{body}");
     body
-}
-
-async fn photo(app: &TestApp, c: &Client, seed: u64) -> String {
-    let bytes = jpeg(&noise_photo(160, 120, seed), 160, 120, 85, None);
-    let sha = hex::encode(Sha256::digest(&bytes));
-    let res =
-        c.put(app.url(&format!("/api/v1/photos/{sha}"))).body(bytes).send().await.expect("photo");
-    assert!(res.status().is_success());
-    sha
 }
 
 struct Fixture {
