@@ -87,7 +87,8 @@ test('a whole inspection made offline survives a closed page and is sent exactly
   await hydrated(again);
   const bar = await syncBar(again);
   assert.ok(bar.includes('6 张照片') && bar.includes('1 次检查'), `the bar counts what waits: ${bar}`);
-  assert.ok((await again.textContent('main')).includes('白榆县第二中学'), 'the inspection is listed');
+  // The list is read from the phone's store after hydration: wait for it rather than race it.
+  await again.locator('main', { hasText: '白榆县第二中学' }).waitFor({ timeout: 15_000 });
   await shot(again, 'offline-home-waiting');
 
   // Back online: it all goes, once.
