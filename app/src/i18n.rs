@@ -427,6 +427,8 @@ messages! {
     RepByInstitution => "按单位查看", "By institution";
     RepNothingYet => "这一时段还没有数据。", "Nothing recorded in this period yet.";
     RepTotal => "合计", "Total";
+    RepGroupSchools => "学校", "Schools";
+    RepGroupKindergartens => "幼儿园", "Kindergartens";
     RepPersons => "涉及人员（人）", "Persons involved";
     RepInstitutions => "涉及单位（所）", "Institutions affected";
     RepSubmissions => "报送情况", "Submissions";

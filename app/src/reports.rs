@@ -4,8 +4,8 @@
 
 use crate::domain::Role;
 use crate::domain::report::{
-    CampaignInfo, Dashboard, DueItem, DueState, HazardStats, HazardTable, KindStats, KindTable,
-    Line, SubmissionKind, SubmissionMatrix, Window,
+    CampaignInfo, Dashboard, DueItem, DueState, Group, HazardStats, HazardTable, KindStats,
+    KindTable, Line, SubmissionKind, SubmissionMatrix, Window,
 };
 use crate::domain::time::{long_date, short_date};
 use crate::error::AppError;
@@ -143,6 +143,15 @@ fn span_name(period: Option<u32>) -> String {
     }
 }
 
+/// 学校, 幼儿园 or 合计 in the reader's language.
+fn group_label(g: Group) -> Msg {
+    match g {
+        Group::School => Msg::RepGroupSchools,
+        Group::Kindergarten => Msg::RepGroupKindergartens,
+        Group::Total => Msg::RepTotal,
+    }
+}
+
 fn window_text(w: Window) -> String {
     format!("{} – {}", long_date(w.from), long_date(w.last_day()))
 }
@@ -273,7 +282,10 @@ fn HazardTableView(table: HazardTable) -> impl IntoView {
             view! { <tr class:major=major><th scope="row">{t(*label)}</th>{cells}</tr> }
         })
         .collect_view();
-    let heads = rows.iter().map(|r| view! { <th scope="col">{r.name.clone()}</th> }).collect_view();
+    let heads = rows
+        .iter()
+        .map(|r| view! { <th scope="col">{t(group_label(r.group))}</th> })
+        .collect_view();
     let busy: Vec<Line<HazardStats>> =
         table.institutions.into_iter().filter(|l| l.stats != HazardStats::default()).collect();
     view! {
@@ -328,7 +340,10 @@ fn KindTableView(table: KindTable, title: Msg) -> impl IntoView {
         }
     };
     let rows = table.rows.clone();
-    let heads = rows.iter().map(|r| view! { <th scope="col">{r.name.clone()}</th> }).collect_view();
+    let heads = rows
+        .iter()
+        .map(|r| view! { <th scope="col">{t(group_label(r.group))}</th> })
+        .collect_view();
     let kinds = table
         .kinds
         .iter()
