@@ -384,8 +384,11 @@ async fn daily_reminders_go_out_once_a_day_across_instances() {
             .status(),
         StatusCode::CREATED
     );
-    // Late morning in China, so the daily run is due; two instances try.
-    let now = chrono::Utc::now().date_naive().and_hms_opt(3, 0, 0).expect("time").and_utc();
+    // Late morning in China tomorrow, so the daily run is due; two instances try. (Not today: the
+    // server's own job loop runs today's round at start-up once the morning has come, and that
+    // would take today's lease before the test does.)
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let now = tomorrow.and_hms_opt(3, 0, 0).expect("time").and_utc();
     let first = server::jobs::reminders_if_due(&app.state, "instance-a", now).await.expect("run");
     let second = server::jobs::reminders_if_due(&app.state, "instance-b", now).await.expect("run");
     assert_eq!(first, Some(2), "the principal and the discoverer are reminded");
