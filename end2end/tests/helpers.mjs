@@ -27,7 +27,7 @@ export async function phone(browser, { javaScriptEnabled = true } = {}) {
 
 /// Waits until the page has hydrated (the wasm app marks <body data-hydrated>).
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
 }
 
 export async function login(page, username, password = PASSWORD, { js = true } = {}) {

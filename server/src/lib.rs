@@ -73,6 +73,10 @@ pub async fn prepare(config: Config) -> Result<AppState> {
     Ok(state)
 }
 
+/// Brotli and gzip level for responses compressed as they are sent: close to the best ratio
+/// for pages and JSON at a small fraction of the CPU.
+const ON_THE_FLY_COMPRESSION: i32 = 4;
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let backend: SharedBackend = Arc::new(ui_backend::UiBackend(state.clone()));
@@ -107,8 +111,14 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(http::security_headers))
         .layer(middleware::from_fn(http::run_to_completion))
         // Pages, JSON and the bundle travel compressed (brotli where the browser takes it): a
-        // rural school's one bar of signal. Photos are JPEG already and are left alone.
-        .layer(tower_http::compression::CompressionLayer::new())
+        // rural school's one bar of signal. Photos are JPEG already and are left alone. The
+        // release bundle is precompressed at the best level when it is built and served as is;
+        // what is compressed per response uses a fast level (brotli's default, 11, costs
+        // seconds of CPU on a large file and starves every other request on two cores).
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Precise(ON_THE_FLY_COMPRESSION)),
+        )
         // Outermost: the request id, log span and metrics cover everything above.
         .layer(middleware::from_fn_with_state(state.clone(), http::observe))
         .with_state(state)
