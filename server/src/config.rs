@@ -40,6 +40,23 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     /// Logs as one JSON object per line instead of text (`XIAOAN_LOG_FORMAT=json`).
     pub log_json: bool,
+    /// Photos in an S3-compatible bucket (`XIAOAN_S3_BUCKET`); none keeps them in the data folder.
+    pub s3: Option<S3Config>,
+}
+
+/// Where photos live when they are in S3-compatible object storage.
+#[derive(Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    /// e.g. `http://127.0.0.1:9000` (path-style requests, plain http allowed because it was
+    /// asked for); none for AWS itself (https, virtual-hosted, from the region).
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// Keys start with it (`<prefix>/photos/ab/…`), so one bucket can serve several deployments.
+    pub prefix: Option<String>,
+    pub access_key_id: String,
+    /// Never printed.
+    pub secret_access_key: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +86,57 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
         Some("1" | "true" | "yes") => Ok(true),
         Some(v) => Err(ConfigError { name, problem: format!("must be 1 or 0, not {v:?}") }),
     }
+}
+
+/// The S3 settings from `get` (the environment, or a table in tests): none without a bucket.
+fn s3(get: impl Fn(&str) -> Option<String>) -> Result<Option<S3Config>, ConfigError> {
+    let Some(bucket) = get("XIAOAN_S3_BUCKET").map(|b| b.trim().to_owned()) else {
+        if let Some(name) =
+            ["XIAOAN_S3_ENDPOINT", "XIAOAN_S3_PREFIX"].into_iter().find(|n| get(n).is_some())
+        {
+            return Err(ConfigError {
+                name: "XIAOAN_S3_BUCKET",
+                problem: format!("must be set when {name} is (photos go to S3 only with a bucket)"),
+            });
+        }
+        return Ok(None);
+    };
+    let endpoint =
+        match get("XIAOAN_S3_ENDPOINT").map(|e| e.trim().trim_end_matches('/').to_owned()) {
+            Some(e) if e.starts_with("http://") || e.starts_with("https://") => Some(e),
+            Some(e) => {
+                return Err(ConfigError {
+                    name: "XIAOAN_S3_ENDPOINT",
+                    problem: format!("must start with http:// or https://, not {e:?}"),
+                });
+            }
+            None => None,
+        };
+    let prefix = get("XIAOAN_S3_PREFIX").map(|p| p.trim().trim_matches('/').to_owned());
+    if let Some(p) = &prefix
+        && p.split('/').any(|part| matches!(part, "" | "." | ".."))
+    {
+        return Err(ConfigError {
+            name: "XIAOAN_S3_PREFIX",
+            problem: format!(
+                "must be names separated by /, without empty, . or .. parts, not {p:?}"
+            ),
+        });
+    }
+    let key = |name: &'static str| {
+        get(name).map(|v| v.trim().to_owned()).ok_or_else(|| ConfigError {
+            name,
+            problem: "must be set when XIAOAN_S3_BUCKET is".into(),
+        })
+    };
+    Ok(Some(S3Config {
+        bucket,
+        endpoint,
+        region: get("XIAOAN_S3_REGION").map_or_else(|| "us-east-1".into(), |r| r.trim().to_owned()),
+        prefix,
+        access_key_id: key("AWS_ACCESS_KEY_ID")?,
+        secret_access_key: key("AWS_SECRET_ACCESS_KEY")?,
+    }))
 }
 
 /// A comma-separated list (Chinese or ASCII commas), or the default.
@@ -138,6 +206,7 @@ impl Config {
                     });
                 }
             },
+            s3: s3(var)?,
         })
     }
 
@@ -173,6 +242,19 @@ impl fmt::Debug for Config {
             .field("webhook_url", &self.webhook_url)
             .field("metrics_addr", &self.metrics_addr)
             .field("log_json", &self.log_json)
+            .field("s3", &self.s3)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .field("access_key_id", &self.access_key_id)
             .finish_non_exhaustive()
     }
 }
@@ -188,5 +270,47 @@ mod tests {
             "postgres://xa:***@db:5432/xiaoan"
         );
         assert_eq!(redact_url("sqlite://data/xiaoan.db"), "sqlite://data/xiaoan.db");
+    }
+
+    fn s3_from(vars: &[(&str, &str)]) -> Result<Option<S3Config>, String> {
+        let table: std::collections::HashMap<_, _> = vars.iter().copied().collect();
+        s3(|name| table.get(name).map(|v| (*v).to_owned())).map_err(|e| e.to_string())
+    }
+
+    const KEYS: [(&str, &str); 2] =
+        [("AWS_ACCESS_KEY_ID", "xiaoan"), ("AWS_SECRET_ACCESS_KEY", "s3cret-key")];
+
+    #[test]
+    fn s3_is_on_with_a_bucket_and_its_secret_never_reaches_the_logs() {
+        assert!(s3_from(&[]).expect("no S3 settings").is_none(), "the data folder by default");
+        let c = s3_from(&[
+            KEYS[0],
+            KEYS[1],
+            ("XIAOAN_S3_BUCKET", "photos"),
+            ("XIAOAN_S3_ENDPOINT", "http://127.0.0.1:9000/"),
+            ("XIAOAN_S3_PREFIX", "/county/baiyu/"),
+        ])
+        .expect("valid settings")
+        .expect("S3 on");
+        assert_eq!(c.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(c.prefix.as_deref(), Some("county/baiyu"));
+        assert_eq!(c.region, "us-east-1");
+        assert!(!format!("{c:?}").contains("s3cret"), "the secret key is redacted");
+    }
+
+    #[test]
+    fn s3_settings_that_cannot_work_are_refused_by_name() {
+        let bucket = ("XIAOAN_S3_BUCKET", "photos");
+        let cases: [(&[(&str, &str)], &str); 5] = [
+            (&[("XIAOAN_S3_ENDPOINT", "http://127.0.0.1:9000")], "XIAOAN_S3_BUCKET must be set"),
+            (&[bucket, KEYS[1]], "AWS_ACCESS_KEY_ID must be set"),
+            (&[bucket, KEYS[0]], "AWS_SECRET_ACCESS_KEY must be set"),
+            (&[bucket, KEYS[0], KEYS[1], ("XIAOAN_S3_ENDPOINT", "127.0.0.1:9000")], "http://"),
+            (&[bucket, KEYS[0], KEYS[1], ("XIAOAN_S3_PREFIX", "a/../b")], "XIAOAN_S3_PREFIX"),
+        ];
+        for (vars, expected) in cases {
+            let err = s3_from(vars).expect_err(expected);
+            assert!(err.contains(expected), "{vars:?}: {err}");
+        }
     }
 }

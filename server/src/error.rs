@@ -19,7 +19,20 @@ pub enum Error {
     #[error("background task")]
     Join(#[from] tokio::task::JoinError),
     #[error("file system")]
-    Io(#[from] std::io::Error),
+    Io(#[source] std::io::Error),
+    /// The photo bucket failed a request: the store is unavailable, not the request wrong.
+    #[error(transparent)]
+    PhotoStore(#[from] crate::photo::s3::S3Error),
+}
+
+/// The photo store speaks `io::Error`; a bucket's failure inside one becomes its own variant.
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        match e.downcast::<crate::photo::s3::S3Error>() {
+            Ok(s3) => Error::PhotoStore(s3),
+            Err(e) => Error::Io(e),
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -43,6 +56,10 @@ impl Error {
             Error::App(e) => e,
             Error::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => {
                 tracing::error!(error = ?self, "database unreachable");
+                AppError::Unavailable
+            }
+            Error::PhotoStore(e) => {
+                tracing::error!(error = %e, "photo store unavailable");
                 AppError::Unavailable
             }
             other => {

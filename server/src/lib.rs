@@ -43,7 +43,7 @@ use tokio::net::TcpListener;
 /// Connects to the database (migrating it) and prepares the shared state.
 pub async fn prepare(config: Config) -> Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
-    let data_dir = config.data_dir.clone();
+    let photos = photo::store::open(&config).await?;
     let db = Db::connect(&config.database_url).await?;
     let site_root = config.site_root.clone();
     let leptos = LeptosOptions::builder()
@@ -59,7 +59,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         leptos,
         hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
         dummy_hash: Arc::new(String::new()),
-        photos: Arc::new(photo::store::LocalDisk::new(data_dir.join("photos"))),
+        photos,
         photo_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         font: Arc::new(photo::pipeline::FontData::load_default()),
         worker: Arc::new(pwa::worker(std::path::Path::new(&site_root))),

@@ -1,9 +1,12 @@
-//! Where photo bytes live, behind one small trait: the local disk by default (an S3-compatible
-//! store can implement the same trait). Keys are content addresses, so a stored object never
-//! changes; a write becomes visible only whole (temporary file, fsync, rename).
+//! Where photo bytes live, behind one small trait: the local disk by default, or an
+//! S3-compatible bucket ([`super::s3`]) when one is configured. Keys are content addresses, so a
+//! stored object never changes; a write becomes visible only whole (temporary file, fsync,
+//! rename).
 
+use crate::config::Config;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The three copies kept of every photo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +43,20 @@ pub trait PhotoStore: Send + Sync + 'static {
     /// Stores `bytes` under the photo's hash and variant; durable when this returns.
     async fn put(&self, sha256: &str, variant: Variant, bytes: &[u8]) -> io::Result<()>;
     async fn get(&self, sha256: &str, variant: Variant) -> io::Result<Option<Vec<u8>>>;
+}
+
+/// The store the configuration names: the bucket when `XIAOAN_S3_BUCKET` is set, checked by a
+/// write and a read so that the server does not start on a store it cannot use; otherwise the
+/// data folder.
+pub async fn open(config: &Config) -> Result<Arc<dyn PhotoStore>, super::s3::S3Error> {
+    match &config.s3 {
+        Some(s3) => {
+            let store = super::s3::S3::new(s3)?;
+            store.check().await?;
+            Ok(Arc::new(store))
+        }
+        None => Ok(Arc::new(LocalDisk::new(config.data_dir.join("photos")))),
+    }
 }
 
 /// Photos under `<data dir>/photos/ab/abcdef…-variant`.
