@@ -151,6 +151,9 @@ async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>>
         }
         Command::Backup { dir } => {
             let m = server::ops::backup(&config, &dir).await?;
+            if let Some(note) = m.bucket_note() {
+                println!("{note}");
+            }
             println!(
                 "backed up schema {} with {} hazards and {} photos ({} files) into {}",
                 m.schema_version,
@@ -175,6 +178,9 @@ async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>>
                 "restored the backup of {} ({} hazards, {} photos); {} events checked",
                 r.manifest.created_at, r.manifest.hazards, r.manifest.photos, r.events_checked
             );
+            if let Some(note) = r.manifest.bucket_note() {
+                println!("{note}");
+            }
             for b in &r.breaks {
                 println!("BROKEN hazard {} event {}: {}", b.hazard_id, b.seq, b.problem);
             }

@@ -1,5 +1,6 @@
 //! `xiaoan backup` and `xiaoan restore` for the embedded deployment (SQLite and photos on the
-//! local disk). A PostgreSQL deployment is backed up with PostgreSQL's own tools (pg_dump).
+//! local disk). A PostgreSQL deployment is backed up with PostgreSQL's own tools (pg_dump); photos
+//! in an S3 bucket are not copied (the bucket keeps them: versioning, replication).
 //!
 //! A backup folder holds `xiaoan.db` (a consistent snapshot taken while the server serves),
 //! `photos/` (the photo store's files, copied after the snapshot), `SHA256SUMS` (one line per
@@ -45,6 +46,9 @@ pub struct Manifest {
     pub photo_files: u64,
     /// Photo files the database refers to that were not in the photo store when the backup ran.
     pub missing_photo_files: Vec<String>,
+    /// `s3://bucket/prefix` when the photos live in a bucket and were therefore not copied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos_in_bucket: Option<String>,
     pub db_file: String,
     pub db_bytes: u64,
     pub db_sha256: String,
@@ -109,6 +113,26 @@ fn is_photo_file(shard: &str, name: &str) -> bool {
         && hex(sha)
         && sha.starts_with(shard)
         && VARIANTS.contains(&variant)
+}
+
+/// Where the photos are when they are in a bucket, e.g. `s3://xiaoan/county`.
+fn bucket_of(config: &Config) -> Option<String> {
+    config.s3.as_ref().map(|s3| match &s3.prefix {
+        Some(p) => format!("s3://{}/{p}", s3.bucket),
+        None => format!("s3://{}", s3.bucket),
+    })
+}
+
+impl Manifest {
+    /// What to tell whoever backs up or restores when the photos were left in their bucket.
+    pub fn bucket_note(&self) -> Option<String> {
+        self.photos_in_bucket.as_ref().map(|b| {
+            format!(
+                "the photos live in the S3 bucket {b} and are not in this backup: keep them with \
+                 the bucket's versioning or replication (see docs/deploy.md)"
+            )
+        })
+    }
 }
 
 /// A `SHA256SUMS` path a backup may contain: the database or a photo file, nothing else (so a
@@ -222,21 +246,29 @@ async fn take_backup(config: &Config, dir: &Path) -> Result<Manifest, OpsError> 
         .map_err(|e| OpsError::Server("reading the snapshot", e))?;
     // Photos are written before the row that names them and never change, so copying the store
     // after the snapshot finds every photo the snapshot knows (and perhaps a few newer ones).
-    let source = config.data_dir.join(PHOTOS);
+    // Photos in a bucket stay there: the bucket keeps its own copies.
+    let photos_in_bucket = bucket_of(config);
+    let source = photos_in_bucket.is_none().then(|| config.data_dir.join(PHOTOS));
     let out = dir.to_owned();
     let (sums, photo_files, missing, db_bytes, db_sha256) =
         tokio::task::spawn_blocking(move || -> Result<_, OpsError> {
             let (db_bytes, db_sha256) = hash_file(&out.join(DB_FILE))?;
             let mut lines = vec![format!("{db_sha256}  {DB_FILE}")];
-            let copied = copy_photo_tree(&source, &out.join(PHOTOS), &mut lines)?;
-            let missing: Vec<String> = hashes
-                .iter()
-                .flat_map(|sha| VARIANTS.iter().map(move |v| format!("{sha}-{v}")))
-                .filter(|name| !copied.contains(name))
-                .collect();
+            let (photo_files, missing) = match source {
+                Some(source) => {
+                    let copied = copy_photo_tree(&source, &out.join(PHOTOS), &mut lines)?;
+                    let missing: Vec<String> = hashes
+                        .iter()
+                        .flat_map(|sha| VARIANTS.iter().map(move |v| format!("{sha}-{v}")))
+                        .filter(|name| !copied.contains(name))
+                        .collect();
+                    (copied.len() as u64, missing)
+                }
+                None => (0, Vec::new()),
+            };
             let sums = lines.join("\n") + "\n";
             write_whole(&out, SUMS, sums.as_bytes())?;
-            Ok((sums, copied.len() as u64, missing, db_bytes, db_sha256))
+            Ok((sums, photo_files, missing, db_bytes, db_sha256))
         })
         .await
         .map_err(|e| OpsError::Server("copying photos", e.into()))??;
@@ -250,6 +282,7 @@ async fn take_backup(config: &Config, dir: &Path) -> Result<Manifest, OpsError> 
         photos: contents.photos,
         photo_files,
         missing_photo_files: missing,
+        photos_in_bucket,
         db_file: DB_FILE.into(),
         db_bytes,
         db_sha256,
