@@ -3,6 +3,8 @@
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10
+# The S3-compatible server of the object-storage tests (0.17 needs a newer rustc).
+S3S_FS_VERSION=0.14.1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
@@ -10,6 +12,11 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # Where cargo puts builds (CARGO_TARGET_DIR or ./target).
 target_dir() {
   cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
+}
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*"; }
@@ -65,5 +72,14 @@ setup_browser() {
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]} (Debian packages) for browser tests"
     apt_install "${missing[@]}"
+  fi
+}
+
+# s3s-fs: a real S3-compatible server that serves a folder and checks request signatures (the
+# mocks on PyPI and npm accept wrong ones), for the photo tests against object storage.
+setup_s3() {
+  if ! s3s-fs --version 2>/dev/null | grep -qx "s3s-fs $S3S_FS_VERSION"; then
+    say "installing s3s-fs $S3S_FS_VERSION (about 6 minutes, once)"
+    cargo install s3s-fs --version "$S3S_FS_VERSION" --locked --features binary
   fi
 }

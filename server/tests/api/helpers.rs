@@ -54,14 +54,20 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// The settings of a test app whose database and photos are in `dir`.
+pub async fn test_config(dir: &std::path::Path) -> Config {
     let mut config = Config::from_env().expect("config");
     config.addr = "127.0.0.1:0".parse().expect("addr");
-    config.data_dir = dir.path().join("data");
-    config.database_url = database_url(dir.path()).await;
+    config.data_dir = dir.join("data");
+    config.database_url = database_url(dir).await;
     config.demo = true;
     config.public_url = None;
+    config
+}
+
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(dir.path()).await;
     tweak(&mut config);
     let state = server::prepare(config).await.expect("prepare");
     server::demo::load(&state).await.expect("demo data");

@@ -14,5 +14,6 @@ mod observe;
 mod photos;
 mod registers;
 mod reports;
+mod s3;
 mod schools;
 mod session;

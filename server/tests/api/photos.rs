@@ -6,12 +6,12 @@ use serde_json::Value;
 use server::photo::pipeline::samples::{ExifSpec, exif_tiff, jpeg, noise_photo};
 use sha2::{Digest, Sha256};
 
-fn sha(bytes: &[u8]) -> String {
+pub(crate) fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
 /// A 640×480 photo with EXIF orientation 6 (the phone was held upright), a time and GPS.
-fn phone_photo(seed: u64) -> Vec<u8> {
+pub(crate) fn phone_photo(seed: u64) -> Vec<u8> {
     let rgb = noise_photo(640, 480, seed);
     let exif = exif_tiff(&ExifSpec {
         orientation: Some(6),
@@ -21,7 +21,7 @@ fn phone_photo(seed: u64) -> Vec<u8> {
     jpeg(&rgb, 640, 480, 90, Some(&exif))
 }
 
-async fn put(app: &TestApp, c: &Client, sha256: &str, body: Vec<u8>) -> Response {
+pub(crate) async fn put(app: &TestApp, c: &Client, sha256: &str, body: Vec<u8>) -> Response {
     c.put(app.url(&format!("/api/v1/photos/{sha256}")))
         .header("content-type", "image/jpeg")
         .body(body)
