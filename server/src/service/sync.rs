@@ -13,6 +13,9 @@ use app::domain::time::china_date;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+/// The most hazards one answer carries; the cursor then points at the rest.
+const FEED_HAZARDS: i64 = 300;
+
 pub async fn changes(
     state: &AppState,
     caller: &Caller,
@@ -57,10 +60,20 @@ pub async fn changes(
             Some(s) => (s, false),
             None => (now - Duration::days(30), true),
         }),
-        limit: 300,
+        // Oldest change first, so that a feed cut at the limit resumes where it stopped.
+        order_queue: true,
+        limit: FEED_HAZARDS,
         ..ListQuery::all(&within, china_date(now))
     };
     let (rows, _, _) = storage::hazards::list(&state.db, &q).await?;
+    let cursor = match rows.last() {
+        // More may wait: the next call starts just before the last one sent (sent again, which
+        // the phone's upsert absorbs) instead of skipping what did not fit.
+        Some(last) if rows.len() as i64 == FEED_HAZARDS => {
+            cursor.min(last.updated_at - Duration::microseconds(1))
+        }
+        _ => cursor,
+    };
     let mut hazard_details = Vec::with_capacity(rows.len());
     for r in rows {
         let id = Uuid::parse_str(&r.id).unwrap_or_default();

@@ -298,33 +298,90 @@ macro_rules! push_filters {
             $b.push(" AND h.reported_by = ");
             $b.push_bind(v);
         }
+        if let Some((after, open_too)) = q.changed_after {
+            $b.push(" AND (h.updated_at > ").push_bind(after);
+            if open_too {
+                $b.push(" OR h.status IN ('reported', 'rectifying', 'submitted')");
+            }
+            $b.push(")");
+        }
+    }};
+}
+
+/// The three statements behind a page of hazards, each starting with `$prefix` (empty, or an
+/// EXPLAIN): the page, the counts per status (ignoring the status filter), the overdue count.
+macro_rules! list_statements {
+    ($q:expr, $prefix:expr) => {{
+        let q: &ListQuery<'_> = $q;
+        let order = if q.order_queue {
+            " ORDER BY h.updated_at, h.id"
+        } else {
+            " ORDER BY CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END, h.deadline, h.id"
+        };
+        let mut b = sqlx::QueryBuilder::new(format!("{}{SELECT}", $prefix));
+        push_filters!(b, q, true);
+        b.push(order);
+        b.push(" LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
+        let mut c = sqlx::QueryBuilder::new(format!(
+            "{}SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
+            $prefix
+        ));
+        push_filters!(c, q, false);
+        c.push(" GROUP BY h.status");
+        let mut o = sqlx::QueryBuilder::new(format!(
+            "{}SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
+            $prefix
+        ));
+        push_filters!(o, q, true);
+        o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
+        (b, c, o)
     }};
 }
 
 /// A page of hazards, the counts per status (ignoring the status filter) and the overdue count.
 pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(String, i64)>, i64)> {
-    let order = if q.order_queue {
-        " ORDER BY h.updated_at, h.id"
-    } else {
-        " ORDER BY CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END, h.deadline, h.id"
-    };
     Ok(on_db!(db, p => {
-        let mut b = sqlx::QueryBuilder::new(SELECT);
-        push_filters!(b, q, true);
-        b.push(order);
-        b.push(" LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
+        let (mut b, mut c, mut o) = list_statements!(q, "");
         let rows = b.build_query_as::<HazardRow>().fetch_all(p).await?;
-        let mut c = sqlx::QueryBuilder::new(
-            "SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id");
-        push_filters!(c, q, false);
-        c.push(" GROUP BY h.status");
         let counts = c.build_query_as::<(String, i64)>().fetch_all(p).await?;
-        let mut o = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id");
-        push_filters!(o, q, true);
-        o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
         let overdue: i64 = o.build_query_scalar().fetch_one(p).await?;
         (rows, counts, overdue)
     }))
+}
+
+/// One statement of a hazard list with the database's plan for it.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub sql: String,
+    pub plan: String,
+}
+
+/// The plans of the statements [`list`] runs for `q`: SQLite's `EXPLAIN QUERY PLAN`, or
+/// PostgreSQL's `EXPLAIN (ANALYZE, BUFFERS)` (which runs the statement and reports time).
+pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
+    let mut plans = Vec::new();
+    match db {
+        Db::Sqlite(p) => {
+            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ");
+            for mut s in [b, c, o] {
+                let sql = s.sql().as_str().trim_start_matches("EXPLAIN QUERY PLAN ").to_owned();
+                let rows: Vec<(i64, i64, i64, String)> = s.build_query_as().fetch_all(p).await?;
+                let plan = rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n");
+                plans.push(Plan { sql, plan });
+            }
+        }
+        Db::Postgres(p) => {
+            const PREFIX: &str = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ";
+            let (b, c, o) = list_statements!(q, PREFIX);
+            for mut s in [b, c, o] {
+                let sql = s.sql().as_str().trim_start_matches(PREFIX).to_owned();
+                let rows: Vec<(String,)> = s.build_query_as().fetch_all(p).await?;
+                let plan = rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n");
+                plans.push(Plan { sql, plan });
+            }
+        }
+    }
+    Ok(plans)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -399,6 +456,8 @@ pub struct Apply<'a> {
     pub photo_refs: Vec<(String, &'static str)>,
     pub notify: Vec<(i64, &'static str)>,
     pub webhook: Option<(String, String)>,
+    /// Who did it, written with the event so the log never misses an applied action.
+    pub audit: super::audit::Entry<'a>,
 }
 
 /// Applies an action: the hazard moves only if it is still at `expected_version` (else Ok(None):
@@ -457,6 +516,7 @@ pub async fn apply(
             sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
                 .bind(event).bind(payload).bind(now).execute(&mut *tx).await?;
         }
+        super::audit::append_on!(&mut *tx, &a.audit, now)?;
         let version: i32 = sqlx::query_scalar("SELECT version FROM hazards WHERE id = $1")
             .bind(a.hazard_id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
