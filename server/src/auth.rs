@@ -85,14 +85,23 @@ impl Caller {
         target: &str,
         detail: &str,
     ) -> Result<()> {
-        let entry = audit::Entry {
+        audit::append(&state.db, &self.audit_entry(action, target, detail), Utc::now()).await
+    }
+
+    /// An audit entry by this caller, for a write that logs itself in its own transaction.
+    pub fn audit_entry<'a>(
+        &'a self,
+        action: &'a str,
+        target: &'a str,
+        detail: &'a str,
+    ) -> audit::Entry<'a> {
+        audit::Entry {
             actor_id: Some(self.id()),
             action,
             target,
             detail,
             client_addr: &self.meta.client_addr,
-        };
-        audit::append(&state.db, &entry, Utc::now()).await
+        }
     }
 }
 

@@ -525,6 +525,7 @@ pub async fn act(
     .to_string();
     let at = now.trunc_subsecs(6);
     let action = e.action.as_str();
+    let (audit_action, audit_target) = (format!("hazard.{action}"), format!("hazard:{id}"));
     let apply = Apply {
         hazard_id: &id_text,
         expected_version: e.expected_version,
@@ -533,6 +534,7 @@ pub async fn act(
         photo_refs: refs,
         notify,
         webhook,
+        audit: caller.audit_entry(&audit_action, &audit_target, ""),
     };
     let make_event = |prev: &str, seq: i32| {
         let c = Canonical {
@@ -571,7 +573,6 @@ pub async fn act(
         Err(crate::error::Error::Db(ref db)) if storage::is_unique_violation(db) => {}
         Err(other) => return Err(other),
     }
-    caller.audit(state, &format!("hazard.{action}"), &format!("hazard:{id}"), "").await?;
     detail(state, caller, id).await
 }
 

@@ -12,11 +12,28 @@ pub struct Entry<'a> {
     pub client_addr: &'a str,
 }
 
+/// Appends `$entry` at `$now` on `$executor` (a pool or a transaction of either database).
+macro_rules! append_on {
+    ($executor:expr, $entry:expr, $now:expr) => {{
+        let e: &$crate::storage::audit::Entry<'_> = $entry;
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_id, action, target, detail, client_addr) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($now)
+        .bind(e.actor_id)
+        .bind(e.action)
+        .bind(e.target)
+        .bind(e.detail)
+        .bind(e.client_addr)
+        .execute($executor)
+        .await
+    }};
+}
+pub(crate) use append_on;
+
 pub async fn append(db: &Db, e: &Entry<'_>, now: DateTime<Utc>) -> Result<()> {
-    on_db!(db, p => sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, target, detail, client_addr) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(now).bind(e.actor_id).bind(e.action).bind(e.target).bind(e.detail).bind(e.client_addr)
-        .execute(p).await?.rows_affected());
+    on_db!(db, p => append_on!(p, e, now)?.rows_affected());
     Ok(())
 }
 
