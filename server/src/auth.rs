@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 pub const SESSION_COOKIE: &str = "xiaoan_session";
 
 /// What the server knows of a request before it knows the user.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestMeta {
     pub client_addr: String,
     pub user_agent: String,
@@ -70,6 +70,13 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// A user acting from the command line, with no session and no request: for operator tools
+    /// (`xiaoan explain`) that run a service exactly as this user would see it.
+    pub fn operator(user: UserRow) -> Option<Caller> {
+        let role = Role::parse(&user.role)?;
+        Some(Caller { user, role, meta: RequestMeta::default(), token_hash: String::new() })
+    }
+
     pub fn id(&self) -> i64 {
         self.user.id
     }

@@ -1,5 +1,6 @@
-//! `xiaoan gen`: a realistic province for benchmarks, fully determined by a seed. Counties of
-//! schools and kindergartens, an office user, an inspector and a principal per school, submitted
+//! `xiaoan gen`: a realistic province for benchmarks, fully determined by a seed. A province
+//! office user (`g<seed>_office`); counties of schools and kindergartens, each with an office
+//! user and an inspector (`g<seed>_office_<county>`), a principal per school, submitted
 //! inspections with answers, hazards in every state with hash-chained events (so `xiaoan verify`
 //! passes), and enforcement measures and accountability actions.
 
@@ -9,7 +10,9 @@ use crate::state::AppState;
 use crate::storage::dataset::{GenEvent, GenHazard, GenInspection, GenRecord};
 use crate::storage::hazards::NewEvent;
 use crate::storage::{self, orgs::SchoolFields};
+use app::domain::checklist::Area;
 use app::domain::time::china_date;
+use app::error::AppError;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -37,7 +40,6 @@ pub struct Made {
     pub records: u64,
 }
 
-const AREAS: [&str; 5] = ["facilities", "fire", "traffic", "food", "management"];
 const TITLES: [&str; 8] = [
     "灭火器压力不足",
     "疏散通道堆放杂物",
@@ -77,6 +79,10 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
     // The province runs the seed notice's campaign, as the demo county does.
     let campaign = app::domain::campaign::seed_campaign_around(today);
     storage::campaigns::insert(&state.db, province, &campaign, now).await?;
+    // The province's own safety office: the whole province in scope (its tables, its ledger).
+    let office = (format!("{tag}_office"), "省安全办".to_owned(), "office", province);
+    storage::dataset::insert_users(&state.db, &[office], &hash, now).await?;
+    made.users += 1;
     let per_county = o.per_county.max(1);
     let counties = o.schools.div_ceil(per_county).max(1);
     // (school id, county org id, county office user, county inspector, principal)
@@ -209,7 +215,7 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
                 created_at: at(found, 0),
                 updated_at: at(found, 0),
                 closed_at: None,
-                area: AREAS[rng.gen_range(0..AREAS.len())],
+                area: Area::ALL[rng.gen_range(0..Area::ALL.len())].as_str(),
                 plan_funds_cents: None,
                 planned_on: None,
                 rectified_on: None,
@@ -309,4 +315,29 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
         n += size;
     }
     Ok(made)
+}
+
+/// The plans of the hot hazard queries as `username` runs them, in Markdown: a ledger page
+/// filtered by status and area, and the closure queue's first page.
+pub async fn explain(state: &AppState, username: &str) -> Result<String> {
+    use app::domain::hazard::{HazardFilter, HazardStatus};
+    use std::fmt::Write;
+    let user = storage::users::by_username(&state.db, username).await?.ok_or(AppError::NotFound)?;
+    let caller = crate::auth::Caller::operator(user).ok_or(AppError::NotFound)?;
+    let ledger = HazardFilter {
+        status: Some(HazardStatus::Rectifying),
+        area: Some(Area::KeyDomains),
+        ..HazardFilter::default()
+    };
+    let mut out = String::new();
+    for (title, filter, queue) in [
+        ("ledger page (status rectifying, area key domains)", &ledger, false),
+        ("closure queue, first page", &HazardFilter::default(), true),
+    ] {
+        let _ = writeln!(out, "#### {title}, as {username}\n");
+        for p in crate::service::hazards::explain(state, &caller, filter, queue).await? {
+            let _ = writeln!(out, "```sql\n{}\n```\n```text\n{}\n```\n", p.sql, p.plan);
+        }
+    }
+    Ok(out)
 }

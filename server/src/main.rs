@@ -42,6 +42,12 @@ enum Command {
         #[arg(long, default_value_t = 170)]
         per_county: u32,
     },
+    /// Print the database's plans for the hot hazard queries (a ledger page filtered by status
+    /// and area, and the closure queue) as USER would run them, in Markdown.
+    Explain {
+        #[arg(long)]
+        user: String,
+    },
     /// Back up the SQLite database (a consistent snapshot, safe while serving) and the photos
     /// into DIR, which must be new or empty. For PostgreSQL use pg_dump (see docs/deploy.md).
     Backup { dir: std::path::PathBuf },
@@ -85,7 +91,17 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("xiaoan: {e}");
+            // The whole chain: "database" alone does not tell an operator what to fix.
+            let mut message = e.to_string();
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                let text = c.to_string();
+                if !message.contains(&text) {
+                    message = format!("{message}: {text}");
+                }
+                cause = c.source();
+            }
+            eprintln!("xiaoan: {message}");
             ExitCode::FAILURE
         }
     }
@@ -137,6 +153,10 @@ async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>>
                 m.records,
                 started.elapsed().as_secs_f64()
             );
+        }
+        Command::Explain { user } => {
+            let state = server::prepare(config).await?;
+            print!("{}", server::dataset::explain(&state, &user).await?);
         }
         Command::Verify => {
             let db = server::storage::Db::connect(&config.database_url).await?;

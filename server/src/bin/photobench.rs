@@ -1,7 +1,8 @@
 //! `photobench`: the photo pipeline against `vipsthumbnail`, photo by photo, in CPU time and peak
 //! memory, printed as a Markdown table.
 //!
-//! Run with `cargo run --release -p server --bin photobench [-- --runs N --keep]`. Needs
+//! Run with `cargo run --release -p server --bin photobench [-- --runs N --keep]`
+//! (`-- --samples DIR` only writes the sample photos, for the province benchmark). Needs
 //! `vipsthumbnail` (Debian `libvips-tools`) and GNU time at `/usr/bin/time` (Debian `time`).
 //!
 //! It writes ten deterministic 12 MP JPEGs (noise and gradients, quality 90, 4:2:0; every second
@@ -38,6 +39,10 @@ fn main() -> ExitCode {
             _ => Err("usage: photobench --one INPUT OUTPUT_PREFIX".into()),
         },
         Some("--idle") => idle(),
+        Some("--samples") => match args.get(1) {
+            Some(dir) => write_samples(Path::new(dir)).map(drop),
+            None => Err("usage: photobench --samples DIR".into()),
+        },
         _ => bench(&args),
     };
     match result {
@@ -47,6 +52,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the ten sample photos into `dir`: (path, EXIF orientation).
+fn write_samples(dir: &Path) -> Result<Vec<(PathBuf, u16)>> {
+    std::fs::create_dir_all(dir)?;
+    eprintln!("writing {PHOTOS} photos of {WIDTH}×{HEIGHT} to {}", dir.display());
+    let mut photos = Vec::new();
+    for i in 0..PHOTOS {
+        let orientation = if i % 2 == 1 { 6 } else { 1 };
+        let tiff = exif_tiff(&ExifSpec {
+            orientation: Some(orientation),
+            taken_at: Some("2026:11:28 09:41:07"),
+            gps: Some((27.7241 + i as f64 * 1e-4, 106.9253)),
+        });
+        let rgb = noise_photo(WIDTH, HEIGHT, i + 1);
+        let bytes = jpeg(&rgb, WIDTH as u16, HEIGHT as u16, 90, Some(&tiff));
+        let path = dir.join(format!("photo-{i:02}.jpg"));
+        std::fs::write(&path, bytes)?;
+        photos.push((path, orientation));
+    }
+    Ok(photos)
 }
 
 /// The measured child: one photo, as the server would handle it (font loaded first).
@@ -178,21 +204,7 @@ fn bench(args: &[String]) -> Result<()> {
     let dir = std::env::temp_dir().join("xiaoan-photobench");
     std::fs::create_dir_all(&dir)?;
 
-    eprintln!("writing {PHOTOS} photos of {WIDTH}×{HEIGHT} to {}", dir.display());
-    let mut photos = Vec::new();
-    for i in 0..PHOTOS {
-        let orientation = if i % 2 == 1 { 6 } else { 1 };
-        let tiff = exif_tiff(&ExifSpec {
-            orientation: Some(orientation),
-            taken_at: Some("2026:11:28 09:41:07"),
-            gps: Some((27.7241 + i as f64 * 1e-4, 106.9253)),
-        });
-        let rgb = noise_photo(WIDTH, HEIGHT, i + 1);
-        let bytes = jpeg(&rgb, WIDTH as u16, HEIGHT as u16, 90, Some(&tiff));
-        let path = dir.join(format!("photo-{i:02}.jpg"));
-        std::fs::write(&path, bytes)?;
-        photos.push((path, orientation));
-    }
+    let photos = write_samples(&dir)?;
 
     // Warm the page cache and the dynamic loader for both sides once, unmeasured.
     let first = photos.first().ok_or("no photos")?.0.to_string_lossy().into_owned();

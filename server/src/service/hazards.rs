@@ -156,7 +156,7 @@ pub fn new_report(r: Report<'_>) -> NewHazard {
 use super::{schools, scope};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::storage::{self, hazards::Apply, hazards::Changes, hazards::ListQuery};
+use crate::storage::{self, hazards::Apply, hazards::Changes, hazards::ListQuery, orgs::Within};
 use app::domain::Role;
 use app::domain::hazard::{
     EventInput, EventView, HazardDetail, HazardFilter, HazardList, ItemRef, PlanFields,
@@ -285,9 +285,38 @@ pub async fn list(
     queue: bool,
 ) -> Result<HazardList> {
     let within = scope::within(caller);
+    let q = list_query(state, &within, f, queue);
+    let status = q.status.and_then(HazardStatus::parse);
+    let (rows, counts, overdue) = storage::hazards::list(&state.db, &q).await?;
+    let counts: Vec<StatusCount> = HazardStatus::ALL
+        .into_iter()
+        .map(|s| StatusCount {
+            status: s,
+            count: counts.iter().find(|(k, _)| k == s.as_str()).map_or(0, |(_, n)| *n),
+        })
+        .collect();
+    let total = match status {
+        Some(s) => counts.iter().find(|c| c.status == s).map_or(0, |c| c.count),
+        None => counts.iter().map(|c| c.count).sum(),
+    };
+    Ok(HazardList {
+        items: rows.into_iter().map(|r| summary(r, q.today)).collect(),
+        counts,
+        overdue,
+        total,
+    })
+}
+
+/// The storage query of a ledger page (or the closure queue) for `f` within a scope.
+fn list_query<'a>(
+    state: &AppState,
+    within: &'a Within<'a>,
+    f: &HazardFilter,
+    queue: bool,
+) -> ListQuery<'a> {
     let status = if queue { Some(HazardStatus::Submitted) } else { f.status };
-    let q = ListQuery {
-        within: &within,
+    ListQuery {
+        within,
         status: status.map(HazardStatus::as_str),
         school: f.school,
         area: f.area.map(Area::as_str),
@@ -307,25 +336,19 @@ pub async fn list(
         order_queue: queue,
         limit: PAGE,
         offset: i64::from(f.page.unwrap_or(0).min(100_000)) * PAGE,
-    };
-    let (rows, counts, overdue) = storage::hazards::list(&state.db, &q).await?;
-    let counts: Vec<StatusCount> = HazardStatus::ALL
-        .into_iter()
-        .map(|s| StatusCount {
-            status: s,
-            count: counts.iter().find(|(k, _)| k == s.as_str()).map_or(0, |(_, n)| *n),
-        })
-        .collect();
-    let total = match status {
-        Some(s) => counts.iter().find(|c| c.status == s).map_or(0, |c| c.count),
-        None => counts.iter().map(|c| c.count).sum(),
-    };
-    Ok(HazardList {
-        items: rows.into_iter().map(|r| summary(r, q.today)).collect(),
-        counts,
-        overdue,
-        total,
-    })
+    }
+}
+
+/// The plans of the statements behind a ledger page (or the closure queue) as `caller` would
+/// run them, for the benchmark report.
+pub async fn explain(
+    state: &AppState,
+    caller: &Caller,
+    f: &HazardFilter,
+    queue: bool,
+) -> Result<Vec<storage::hazards::Plan>> {
+    let within = scope::within(caller);
+    storage::hazards::explain_list(&state.db, &list_query(state, &within, f, queue)).await
 }
 
 /// The principals of a school (who are told of its hazards).
