@@ -50,6 +50,12 @@ pub(crate) use on_db;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// The migrations `Db::connect` applies on the backend of `url`, so that upgrade tests can build
+/// a database at an earlier version of the schema.
+pub fn migrator(url: &str) -> &'static sqlx::migrate::Migrator {
+    if url.starts_with("sqlite:") { &SQLITE_MIGRATIONS } else { &POSTGRES_MIGRATIONS }
+}
+
 impl Db {
     /// Connects and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Db> {

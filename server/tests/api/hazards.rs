@@ -51,6 +51,11 @@ pub(crate) fn version(h: &Value) -> i64 {
     h["summary"]["version"].as_i64().expect("version")
 }
 
+/// The actions of a hazard's events, oldest first.
+pub(crate) fn actions(h: &Value) -> Vec<&str> {
+    h["events"].as_array().expect("events").iter().filter_map(|e| e["action"].as_str()).collect()
+}
+
 fn plan(v: i64) -> Value {
     json!({ "event_id": Uuid::now_v7(), "action": "plan", "expected_version": v,
             "plan": { "responsible": "王强（后勤主任）", "measures": "更换灭火器并建立月检记录", "funds_yuan": 1200.5,
@@ -119,13 +124,7 @@ async fn a_hazard_runs_the_whole_loop_and_its_history_verifies() {
     let approve = json!({ "event_id": Uuid::now_v7(), "action": "approve", "expected_version": version(&h), "note": "整改到位，同意销号" });
     let h = ok(act(&app, &office, id, approve).await).await;
     assert_eq!(h["summary"]["status"], "closed");
-    let actions: Vec<&str> = h["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
-    assert_eq!(actions, ["report", "plan", "submit", "return", "submit", "approve"]);
+    assert_eq!(actions(&h), ["report", "plan", "submit", "return", "submit", "approve"]);
     assert!(verify(&app).await.is_empty(), "the chain verifies");
 
     // The principal was told of the return, and the reviewers of each submission.

@@ -74,7 +74,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     start(state, Some(dir)).await
 }
 
-async fn start(state: AppState, dir: Option<tempfile::TempDir>) -> TestApp {
+/// Serves `state` on port 0 (without demo data), keeping `dir`, the folder of its database and
+/// photos, until the app is dropped.
+pub async fn start(state: AppState, dir: Option<tempfile::TempDir>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("addr"));
     let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind metrics");

@@ -10,6 +10,7 @@ mod hazards;
 mod helpers;
 mod inspections;
 mod instances;
+mod migrations;
 mod observe;
 mod photos;
 mod registers;
