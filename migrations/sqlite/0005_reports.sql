@@ -19,8 +19,8 @@ UPDATE hazards SET planned_on = max(found_on, (SELECT date(substr(MIN(e.at), 1, 
 UPDATE hazards SET rectified_on = max(found_on, (SELECT date(substr(MIN(e.at), 1, 19), '+8 hours')
    FROM hazard_events e WHERE e.hazard_id = hazards.id AND e.action = 'submit'))
  WHERE EXISTS (SELECT 1 FROM hazard_events e WHERE e.hazard_id = hazards.id AND e.action = 'submit');
-UPDATE hazards SET voided_on = max(found_on, (SELECT date(substr(MIN(e.at), 1, 19), '+8 hours')
-   FROM hazard_events e WHERE e.hazard_id = hazards.id AND e.action = 'void'))
+UPDATE hazards SET voided_on = max(found_on, COALESCE((SELECT date(substr(MIN(e.at), 1, 19), '+8 hours')
+   FROM hazard_events e WHERE e.hazard_id = hazards.id AND e.action = 'void'), found_on))
  WHERE status = 'voided';
 CREATE INDEX hazards_closed_on ON hazards (closed_on);
 
