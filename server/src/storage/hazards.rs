@@ -222,9 +222,13 @@ macro_rules! push_filters {
         let q: &ListQuery<'_> = $q;
         $b.push(" WHERE 1 = 1");
         match q.within {
+            // The schools first (a few thousand org rows at most), then their hazards through
+            // the school index: a join filtered on the path let SQLite scan every hazard of the
+            // province for one county (its LIKE cannot use the path index).
             Within::Path(path) => {
-                $b.push(" AND s.path LIKE ");
+                $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ");
                 $b.push_bind(format!("{path}%"));
+                $b.push(")");
             }
             Within::School(id) => {
                 $b.push(" AND h.school_id = ");
