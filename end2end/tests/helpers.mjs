@@ -19,15 +19,28 @@ export async function launch() {
 
 /// A phone: 390×844 at 3× with touch, like a common mid-range Android or iPhone.
 export async function phone(browser, { javaScriptEnabled = true } = {}) {
-  return browser.newContext({
+  const ctx = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
     locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled,
   });
+  // What the page said, so that a page that never hydrates explains itself.
+  ctx.on('page', (page) => {
+    page.xiaoanLog = [];
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') page.xiaoanLog.push(`${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => page.xiaoanLog.push(`pageerror: ${e.message}`));
+  });
+  return ctx;
 }
 
 /// Waits until the page has hydrated (the wasm app marks <body data-hydrated>).
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
+  try {
+    await page.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
+  } catch (e) {
+    await shot(page, `not-hydrated-${Date.now()}`).catch(() => {});
+    e.message += `\nat ${page.url()}; the page said:\n${(page.xiaoanLog ?? []).slice(-20).join('\n')}`;
+    throw e;
+  }
 }
 
 export async function login(page, username, password = PASSWORD, { js = true } = {}) {
@@ -50,8 +63,16 @@ export async function loggedIn(browser, user) {
   return { ctx, page };
 }
 
-/// Opens a path and waits for hydration.
+/// Opens a path and waits for hydration. A page that has not hydrated after 45 s is reloaded
+/// once, and what it said is printed: on a loaded machine the closed-loop test's office phone
+/// has (rarely, not reproducibly) stalled there, and a person on a phone would reload too.
 export async function visit(page, path) {
   await page.goto(`${BASE}${path}`);
-  await hydrated(page);
+  try {
+    await page.waitForSelector('body[data-hydrated]', { timeout: 45_000 });
+  } catch {
+    console.error(`# ${path} did not hydrate in 45 s; reloading. The page said:\n# ${(page.xiaoanLog ?? []).slice(-20).join('\n# ')}`);
+    await page.reload();
+    await hydrated(page);
+  }
 }
