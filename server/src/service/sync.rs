@@ -65,7 +65,7 @@ pub async fn changes(
         limit: FEED_HAZARDS,
         ..ListQuery::all(&within, china_date(now))
     };
-    let (rows, _, _) = storage::hazards::list(&state.db, &q).await?;
+    let rows = storage::hazards::page(&state.db, &q).await?;
     let cursor = match rows.last() {
         // More may wait: the next call starts just before the last one sent (sent again, which
         // the phone's upsert absorbs) instead of skipping what did not fit.

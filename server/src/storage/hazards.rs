@@ -353,6 +353,21 @@ pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(St
     }))
 }
 
+/// Only the page of `q`, without the counts (for the changes feed, which shows none).
+pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Vec<HazardRow>> {
+    type Builders<D> = (sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>);
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "");
+            b.build_query_as().fetch_all(p).await?
+        }
+        Db::Postgres(p) => {
+            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "");
+            b.build_query_as().fetch_all(p).await?
+        }
+    })
+}
+
 /// One statement of a hazard list with the database's plan for it.
 #[derive(Clone, Debug)]
 pub struct Plan {
