@@ -8,7 +8,7 @@ use crate::domain::hazard::{
 use crate::domain::inspection::{Inspection, InspectionDraft, InspectionSummary, SubmitInspection};
 use crate::domain::notification::Inbox;
 use crate::domain::plan::{Named, Plan, Suggestion};
-use crate::domain::{Me, SchoolSummary, SchoolType, UserSummary};
+use crate::domain::{AuditFilter, AuditPage, Me, SchoolSummary, SchoolType, UserSummary};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -188,6 +188,7 @@ pub mod backend {
         ) -> Result<String, AppError>;
         async fn home(&self, req: &Parts) -> Result<HomeData, AppError>;
         async fn list_users(&self, req: &Parts) -> Result<Vec<UserSummary>, AppError>;
+        async fn audit_log(&self, req: &Parts, filter: AuditFilter) -> Result<AuditPage, AppError>;
         async fn create_user(
             &self,
             req: &Parts,
@@ -339,6 +340,12 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     let (b, req) = backend::get()?;
     b.list_users(&req).await
+}
+
+#[server(prefix = "/fn", endpoint = "audit")]
+pub async fn load_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
+    let (b, req) = backend::get()?;
+    b.audit_log(&req, filter).await
 }
 
 #[server(prefix = "/fn", endpoint = "create_user")]

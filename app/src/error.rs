@@ -59,6 +59,12 @@ pub enum AppError {
     Throttled { retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable,
+    /// The request took longer than the server allows (408; the client may retry).
+    #[error("request timed out")]
+    TimedOut,
+    /// The server's disk is full: nothing was stored (507).
+    #[error("storage full")]
+    StorageFull,
     #[error("internal error")]
     Internal,
     /// Only on the client: the server could not be reached or answered something not ours.
@@ -87,6 +93,8 @@ impl AppError {
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
             AppError::Unavailable | AppError::Network => 503,
+            AppError::TimedOut => 408,
+            AppError::StorageFull => 507,
         }
     }
 
@@ -115,6 +123,8 @@ impl AppError {
             AppError::PhotoUnreadable => "photo_unreadable",
             AppError::Throttled { .. } => "throttled",
             AppError::Unavailable => "unavailable",
+            AppError::TimedOut => "timed_out",
+            AppError::StorageFull => "storage_full",
             AppError::Internal => "internal",
             AppError::Network => "network",
         }
@@ -148,6 +158,8 @@ impl AppError {
                 return Msg::ErrThrottled.text(lang).replace("{n}", &minutes.to_string());
             }
             AppError::Unavailable => Msg::ErrUnavailable,
+            AppError::TimedOut => Msg::ErrTimedOut,
+            AppError::StorageFull => Msg::ErrStorageFull,
             AppError::Internal => Msg::ErrInternal,
             AppError::Network => Msg::ErrNetwork,
         };
@@ -160,6 +172,7 @@ fn problem_msg(p: InputProblem) -> Msg {
         InputProblem::UsernameShape => Msg::ProblemUsernameShape,
         InputProblem::PasswordTooShort => Msg::ProblemPasswordTooShort,
         InputProblem::PasswordTooLong => Msg::ProblemPasswordTooLong,
+        InputProblem::PasswordTooCommon => Msg::ProblemPasswordTooCommon,
         InputProblem::NameEmpty => Msg::ProblemNameEmpty,
         InputProblem::NameTooLong => Msg::ProblemNameTooLong,
         InputProblem::UnknownRole => Msg::ProblemUnknownRole,

@@ -76,6 +76,7 @@ messages! {
 
     TabHome => "首页", "Home";
     TabUsers => "用户", "Users";
+    TabAudit => "日志", "Log";
     TabSchools => "学校", "Schools";
     TabMe => "我的", "Me";
 
@@ -111,6 +112,14 @@ messages! {
     SchoolsCount => "所学校和幼儿园", "schools and kindergartens";
 
     UsersTitle => "用户管理", "Users";
+    AuditTitle => "操作日志", "Audit log";
+    AuditUser => "账号", "Account";
+    AuditAction => "操作（如 login、hazard）", "Action (e.g. login, hazard)";
+    AuditFilterGo => "筛选", "Filter";
+    AuditOlder => "更早的记录", "Older entries";
+    AuditEmpty => "没有符合条件的记录。", "No entries match.";
+    AuditFrom => "来自", "from";
+    AuditNobody => "（未登录）", "(not logged in)";
     NewUser => "新建用户", "New user";
     DisplayName => "姓名", "Name";
     Role => "角色", "Role";
@@ -396,6 +405,8 @@ messages! {
     ErrPhotoUnreadable => "照片文件已损坏，无法读取。请重新拍摄。", "The photo file is damaged and cannot be read. Take it again.";
     ErrThrottled => "尝试次数过多，请{n}分钟后再试。", "Too many attempts. Try again in {n} minutes.";
     ErrUnavailable => "服务暂时不可用，请稍后再试。", "The service is unavailable. Try again shortly.";
+    ErrTimedOut => "请求用时太长，没有完成。请稍后再试（手机上的记录不会丢）。", "The request took too long and did not complete. Try again later (what is on the phone is kept).";
+    ErrStorageFull => "服务器存储空间已满，这次没有保存任何内容。请联系管理员。", "The server's storage is full; nothing was saved this time. Tell the administrator.";
     // @reports: campaign reports, submissions, dashboard.
     NoticeSubmissionReminder => "报送提醒：有报表还没有报送，请尽快报送。", "Reminder: a report is due; please file it.";
     RepPeriodN => "第{n}期", "Period {n}";
@@ -598,6 +609,7 @@ messages! {
     ProblemUsernameShape => "用户名需为3到32位小写字母、数字或 _ . -", "A username is 3–32 lower-case letters, digits, _ . or -";
     ProblemPasswordTooShort => "密码至少需要8位。", "A password needs at least 8 characters.";
     ProblemPasswordTooLong => "密码不能超过128位。", "A password can have at most 128 characters.";
+    ProblemPasswordTooCommon => "这个密码太常见或太容易猜到（常用密码、重复字符或含用户名），请换一个。", "That password is too common or easy to guess (a well-known password, one repeated character, or the username); choose another.";
     ProblemNameEmpty => "名称不能为空。", "The name cannot be empty.";
     ProblemNameTooLong => "名称太长了。", "The name is too long.";
     ProblemUnknownRole => "请选择有效的角色。", "Choose a valid role.";

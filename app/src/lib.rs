@@ -24,8 +24,39 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+/// The Content-Security-Policy of every response: scripts, styles, images and connections from
+/// this origin only, wasm compiled by the browser (`'wasm-unsafe-eval'`), inline scripts only
+/// when `inline_scripts` names them (a page's nonce, or the hash of a fixed script), photo
+/// previews from `blob:`, never framed.
+pub fn content_security_policy(inline_scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_scripts}; \
+         style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self'; \
+         manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// On the server, the page's policy allows exactly the inline scripts rendering adds (hydration
+/// and streamed data), which carry this response's nonce.
+#[cfg(feature = "ssr")]
+fn set_page_policy() {
+    use leptos::nonce::use_nonce;
+    let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(v) =
+        http::HeaderValue::from_str(&content_security_policy(&format!(" 'nonce-{nonce}'")))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+    }
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_policy();
     let lang = ui::detect_lang();
     view! {
         <!DOCTYPE html>
@@ -72,6 +103,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/schools") view=pages::SchoolsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=pages::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view=pages::AuditLogPage ssr=SsrMode::Async/>
                 <Route path=path!("/me") view=pages::AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/inspect") view=inspect::StartPage ssr=SsrMode::Async/>
                 <Route path=path!("/inspections/:id") view=inspect::InspectionView ssr=SsrMode::Async/>

@@ -1,7 +1,8 @@
 //! The screens: login, the home screen of each role, schools, users, my account, not found.
 
 use crate::api::{self, ChangePassword, CreateUser, ResetPassword, SaveSchool, SetUserDisabled};
-use crate::domain::{Role, SchoolSummary, SchoolType, UserSummary};
+use crate::domain::time::date_time;
+use crate::domain::{AuditFilter, Role, SchoolSummary, SchoolType, UserSummary};
 use crate::i18n::Msg;
 use crate::ui::{
     Empty, ErrorBox, FormOutcome, LangSwitch, MeResource, Page, error_in_address, role_label,
@@ -418,6 +419,72 @@ fn UserItem(
                 </div>
             })}
         </li>
+    }
+}
+
+/// The admin's audit log: who did what, when, from where. Filters and paging are in the address
+/// (a plain GET form and links), so it works before hydration and can be bookmarked.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    view! {
+        <Page title=Msg::AuditTitle allow=&[Role::Admin]>
+            <AuditLogContent/>
+        </Page>
+    }
+}
+
+#[component]
+fn AuditLogContent() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let filter = move || {
+        query.with(|q| AuditFilter {
+            user: q.get("user").unwrap_or_default(),
+            action: q.get("action").unwrap_or_default(),
+            before: q.get("before").and_then(|b| b.parse().ok()),
+        })
+    };
+    let page = Resource::new(filter, api::load_audit);
+    view! {
+        <form class="card stack" method="get" action="/admin/audit">
+            <label><span>{t(Msg::AuditUser)}</span>
+                <input name="user" autocapitalize="none" value=move || filter().user/></label>
+            <label><span>{t(Msg::AuditAction)}</span>
+                <input name="action" autocapitalize="none" value=move || filter().action/></label>
+            <button type="submit" class="button secondary">{t(Msg::AuditFilterGo)}</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) if p.items.is_empty() => view! { <Empty text=Msg::AuditEmpty/> }.into_any(),
+                    Ok(p) => {
+                        let f = filter();
+                        let older = p.next_before.map(|b| format!(
+                            "/admin/audit?user={}&action={}&before={b}",
+                            crate::ui::url_encode(&f.user),
+                            crate::ui::url_encode(&f.action),
+                        ));
+                        view! {
+                            <ul class="list audit">
+                                {p.items.into_iter().map(|e| view! {
+                                    <li class="item">
+                                        <div class="item-head">
+                                            <strong>{e.action}</strong>
+                                            <span class="muted">{date_time(e.at)}</span>
+                                        </div>
+                                        <p>{e.actor_name.map_or_else(|| t(Msg::AuditNobody).to_owned(), |n| format!("{n} ({})", e.actor_username.unwrap_or_default()))}
+                                           " → "{e.target}</p>
+                                        {(!e.detail.is_empty()).then(|| view! { <p class="muted">{e.detail}</p> })}
+                                        <p class="muted small">{t(Msg::AuditFrom)}" "{e.client_addr}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            {older.map(|href| view! { <a class="button secondary" href=href>{t(Msg::AuditOlder)}</a> })}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -329,7 +329,7 @@ fn KindTableView(table: KindTable, title: Msg) -> impl IntoView {
     let link = move |kind: Option<&str>, count: i64| {
         let href = format!(
             "/enforcement?category={category}{}&from={}&until={}",
-            kind.map(|k| format!("&kind={}", urlencode(k))).unwrap_or_default(),
+            kind.map(|k| format!("&kind={}", crate::ui::url_encode(k))).unwrap_or_default(),
             w.from,
             w.until
         );
@@ -395,18 +395,6 @@ fn KindTableView(table: KindTable, title: Msg) -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// Percent-encodes a query value (kinds are Chinese and may hold `/`).
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn state_class(s: DueState) -> &'static str {

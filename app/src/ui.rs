@@ -74,15 +74,9 @@ pub fn LangSwitch() -> impl IntoView {
     view! { <a class="lang-switch" rel="external" href=href>{Msg::LangName.text(lang.other())}</a> }
 }
 
+/// Percent-encodes a path, keeping its slashes.
 fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encode(s, b"/")
 }
 
 /// The frame of every logged-in screen: a title bar, the content, the tab bar for the role.
@@ -153,6 +147,7 @@ fn TabBar(role: Role) -> impl IntoView {
             ("/", Msg::TabHome, "⌂"),
             ("/admin/users", Msg::TabUsers, "☺"),
             ("/schools", Msg::TabSchools, "▦"),
+            ("/admin/audit", Msg::TabAudit, "☰"),
             ("/me", Msg::TabMe, "●"),
         ],
         Role::Office => &[
@@ -237,4 +232,20 @@ pub fn Empty(text: Msg, #[prop(optional)] link: Option<(&'static str, Msg)>) -> 
             {link.map(|(href, label)| view! { <a class="button secondary" href=href>{t(label)}</a> })}
         </div>
     }
+}
+
+/// Percent-encodes a query value (Chinese names, kinds holding `/`, a user's search words).
+pub fn url_encode(s: &str) -> String {
+    percent_encode(s, b"~")
+}
+
+/// Percent-encodes all but letters, digits, `-`, `_`, `.` and the bytes in `keep`.
+fn percent_encode(s: &str, keep: &[u8]) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b if keep.contains(&b) => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

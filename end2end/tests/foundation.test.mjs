@@ -84,7 +84,7 @@ test('the admin creates a principal on the phone, who can then log in', async ()
   await page.fill('input[name="form[display_name]"]', '吕秀珍');
   await page.selectOption('select[name="form[role]"]', 'principal');
   await page.selectOption('select[name="form[school_id]"]', { label: '开通镇中心小学' });
-  await page.fill('input[name="form[password]"]', 'kaitong-2026');
+  await page.fill('input[name="form[password]"]', 'willow-bridge-26');
   await page.click('details.card button[type=submit]');
   await page.waitForSelector('.notice.ok');
   assert.ok((await page.textContent('.list')).includes('吕秀珍'));
@@ -92,7 +92,7 @@ test('the admin creates a principal on the phone, who can then log in', async ()
 
   const other = await phone(browser);
   const p2 = await other.newPage();
-  await login(p2, 'kaitong', 'kaitong-2026');
+  await login(p2, 'kaitong', 'willow-bridge-26');
   await hydrated(p2);
   assert.ok((await p2.textContent('body')).includes('开通镇中心小学'));
   await other.close();

@@ -32,7 +32,8 @@ export async function phone(browser, { javaScriptEnabled = true } = {}) {
   return ctx;
 }
 
-/// Waits until the page has hydrated (the wasm app marks <body data-hydrated>).
+/// Waits until the page has hydrated (the wasm app marks <body data-hydrated>), and fails if the
+/// browser refused anything under the content security policy on the way.
 export async function hydrated(page) {
   try {
     await page.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
@@ -41,6 +42,13 @@ export async function hydrated(page) {
     e.message += `\nat ${page.url()}; the page said:\n${(page.xiaoanLog ?? []).slice(-20).join('\n')}`;
     throw e;
   }
+  noPolicyViolations(page);
+}
+
+/// Throws if the page logged a content-security-policy refusal.
+export function noPolicyViolations(page) {
+  const refused = (page.xiaoanLog ?? []).filter((l) => l.includes('Content Security Policy'));
+  if (refused.length) throw new Error(`at ${page.url()} the browser refused:\n${refused.join('\n')}`);
 }
 
 export async function login(page, username, password = PASSWORD, { js = true } = {}) {

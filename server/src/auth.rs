@@ -249,6 +249,11 @@ pub async fn login(
         return Err(AppError::AccountDisabled.into());
     }
     throttle::clear(&state.db, &account_key).await?;
+    // A session this browser already held ends: a login always starts a session of its own, with
+    // a token made here and never one the request brought.
+    if let Some(token) = &meta.token {
+        sessions::delete(&state.db, &token_hash(token)).await?;
+    }
     let cookie = open_session(state, meta, user.id, now).await?;
     audit::append(
         &state.db,
@@ -306,7 +311,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<String> {
-    let new = Password::parse(new).map_err(AppError::from)?;
+    let new = Password::parse_new(new, &caller.user.username).map_err(AppError::from)?;
     if !verify_password(state, current, &caller.user.password_hash).await? {
         return Err(AppError::WrongCurrentPassword.into());
     }

@@ -42,6 +42,12 @@ pub struct Config {
     pub log_json: bool,
     /// Photos in an S3-compatible bucket (`XIAOAN_S3_BUCKET`); none keeps them in the data folder.
     pub s3: Option<S3Config>,
+    /// How long a client may take to send a request's headers before the connection is dropped
+    /// (a client trickling bytes to hold connections open).
+    pub header_timeout: Duration,
+    /// How long one request may take, body included, before it is answered 408 (a photo over a
+    /// weak connection needs minutes, so this is generous).
+    pub request_timeout: Duration,
 }
 
 /// Where photos live when they are in S3-compatible object storage.
@@ -207,6 +213,8 @@ impl Config {
                 }
             },
             s3: s3(var)?,
+            header_timeout: Duration::from_secs(parse("XIAOAN_HEADER_TIMEOUT_SECS", 10)?),
+            request_timeout: Duration::from_secs(parse("XIAOAN_REQUEST_TIMEOUT_SECS", 300)?),
         })
     }
 
@@ -243,6 +251,8 @@ impl fmt::Debug for Config {
             .field("metrics_addr", &self.metrics_addr)
             .field("log_json", &self.log_json)
             .field("s3", &self.s3)
+            .field("header_timeout", &self.header_timeout)
+            .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()
     }
 }

@@ -58,6 +58,24 @@ impl Error {
                 tracing::error!(error = ?self, "database unreachable");
                 AppError::Unavailable
             }
+            Error::Io(ref e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::StorageFull
+                        | std::io::ErrorKind::QuotaExceeded
+                        | std::io::ErrorKind::FileTooLarge
+                ) =>
+            {
+                tracing::error!(error = ?self, "disk full");
+                AppError::StorageFull
+            }
+            // SQLITE_FULL; PostgreSQL's disk_full.
+            Error::Db(sqlx::Error::Database(ref d))
+                if matches!(d.code().as_deref(), Some("13" | "53100")) =>
+            {
+                tracing::error!(error = ?self, "database disk full");
+                AppError::StorageFull
+            }
             Error::PhotoStore(e) => {
                 tracing::error!(error = %e, "photo store unavailable");
                 AppError::Unavailable

@@ -124,13 +124,33 @@ pub async fn run_to_completion(req: Request, next: Next) -> Response {
     }
 }
 
-/// Baseline headers on every response.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Baseline headers on every response: the content security policy (pages set their own, with
+/// their nonce), no sniffing, no framing, no referrer to other sites, and HSTS when the public
+/// address is https.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(v) = HeaderValue::from_str(&app::content_security_policy(""))
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()",
+        ),
+    );
+    if state.config.secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     res
 }
 
@@ -158,6 +178,73 @@ pub async fn switch_language(Query(q): Query<LangQuery>) -> Response {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// Serves `app` on `listener` (HTTP/1.1 and HTTP/2) until `shutdown` resolves, then drains the
+/// connections in flight. Like `axum::serve`, with what it lacks: a client must send a request's
+/// headers within `header_timeout` or lose the connection, so clients trickling bytes (slowloris)
+/// cannot hold connections open, and a request as a whole is bounded by `request_timeout` (408).
+pub async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    header_timeout: std::time::Duration,
+    request_timeout: std::time::Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(header_timeout));
+    let app = app.layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+        bounded(req, next, request_timeout)
+    }));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = tower::ServiceBuilder::new()
+            .map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                req.map(axum::body::Body::new)
+            })
+            .service(app.clone());
+        let conn = builder
+            .serve_connection_with_upgrades(
+                TokioIo::new(stream),
+                hyper_util::service::TowerToHyperService::new(service),
+            )
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// 408 for a request that takes longer than `limit` (its body arriving too slowly, most often).
+async fn bounded(req: Request, next: Next, limit: std::time::Duration) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => AppError::TimedOut.into_api_response(),
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,6 @@ use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -108,7 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::photo_router(state.config.max_photo_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), http::refuse_cross_site))
         .layer(middleware::from_fn(http::localise_errors))
-        .layer(middleware::from_fn(http::security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
         .layer(middleware::from_fn(http::run_to_completion))
         // Pages, JSON and the bundle travel compressed (brotli where the browser takes it): a
         // rural school's one bar of signal. Photos are JPEG already and are left alone. The
@@ -155,8 +154,9 @@ pub async fn serve_with_metrics(
         }
         None => None,
     };
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    let config = &state.config;
+    let (headers, requests) = (config.header_timeout, config.request_timeout);
+    http::serve_connections(listener, router(state.clone()), headers, requests, shutdown).await?;
     housekeeping.abort();
     jobs.abort();
     if let Some(m) = metrics {

@@ -27,7 +27,9 @@ enum Command {
     },
     /// Load the demo county into an empty database.
     Demo,
-    /// Check every hazard's hash chain of events; exits non-zero and names each break.
+    /// Check every hazard's hash chain of events, and that every photo on record is stored whole
+    /// (its original hashes to its address, its copies are there); exits non-zero and names each
+    /// problem.
     Verify,
     /// Fill the database with a generated province for benchmarks, determined by the seed:
     /// counties of schools, users, inspections, hazards in every state with their events,
@@ -164,10 +166,24 @@ async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>>
             for b in &breaks {
                 println!("BROKEN hazard {} event {}: {}", b.hazard_id, b.seq, b.problem);
             }
-            if !breaks.is_empty() {
-                return Err(format!("{} break(s) in {checked} events", breaks.len()).into());
+            let store = server::photo::store::open(&config).await?;
+            let photos = server::ops::verify_photos(&db, store.as_ref()).await?;
+            for p in &photos.problems {
+                println!("BROKEN {p}");
             }
-            println!("ok: {checked} events, every chain intact");
+            if !breaks.is_empty() || !photos.problems.is_empty() {
+                return Err(format!(
+                    "{} break(s) in {checked} events, {} problem(s) in {} photos",
+                    breaks.len(),
+                    photos.problems.len(),
+                    photos.checked
+                )
+                .into());
+            }
+            println!(
+                "ok: {checked} events, every chain intact; {} photos, every file whole",
+                photos.checked
+            );
         }
         Command::Backup { dir } => {
             let m = server::ops::backup(&config, &dir).await?;
@@ -215,8 +231,11 @@ async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>>
                 Username::parse(&username).map_err(|_| "--username: 3–32 of a-z 0-9 _ . -")?;
             let display_name = DisplayName::parse(name.as_deref().unwrap_or(username.as_str()))
                 .map_err(|_| "--name: 1–40 characters")?;
-            let password = Password::parse(&read_password()?)
-                .map_err(|_| "the password needs 8 to 128 characters")?;
+            let password =
+                Password::parse_new(&read_password()?, username.as_str()).map_err(|_| {
+                    "the password needs 8 to 128 characters, and not a common one, one repeated \
+                 character or the username"
+                })?;
             let state = server::prepare(config).await?;
             let org_id = match (role.belongs_to_school(), school) {
                 (true, Some(id)) => {

@@ -534,3 +534,36 @@ mod tests {
         }
     }
 }
+
+/// What `xiaoan verify` found in the photo store: for every photo on record, its original is
+/// there and hashes to its address, and its display copy and thumbnail are there.
+#[derive(Debug, Default)]
+pub struct PhotoCheck {
+    pub checked: u64,
+    pub problems: Vec<String>,
+}
+
+pub async fn verify_photos(
+    db: &crate::storage::Db,
+    store: &dyn crate::photo::store::PhotoStore,
+) -> crate::error::Result<PhotoCheck> {
+    use crate::photo::store::Variant;
+    use sha2::{Digest, Sha256};
+    let mut check = PhotoCheck::default();
+    for sha in crate::storage::photos::all_addresses(db).await? {
+        check.checked += 1;
+        match store.get(&sha, Variant::Original).await? {
+            None => check.problems.push(format!("photo {sha}: the original is missing")),
+            Some(b) if hex::encode(Sha256::digest(&b)) != sha => {
+                check.problems.push(format!("photo {sha}: the original does not match its address"))
+            }
+            Some(_) => {}
+        }
+        for v in [Variant::Display, Variant::Thumb] {
+            if store.get(&sha, v).await?.is_none() {
+                check.problems.push(format!("photo {sha}: the {} copy is missing", v.as_str()));
+            }
+        }
+    }
+    Ok(check)
+}

@@ -84,10 +84,28 @@ pub async fn service_worker(State(state): State<AppState>) -> Response {
     res
 }
 
+/// The offline shell's one inline script: it starts the app in the browser with nothing from
+/// the server.
+const SHELL_SCRIPT: &str = "import init, { mount } from '/pkg/xiaoan.js'; \
+     init({ module_or_path: '/pkg/xiaoan.wasm' }).then(() => mount());";
+
+/// The offline shell's policy: [`SHELL_SCRIPT`] is allowed by its hash, as the shell is cached
+/// and replayed by the service worker (a per-response nonce would not do).
+fn shell_policy() -> &'static HeaderValue {
+    static POLICY: std::sync::LazyLock<HeaderValue> = std::sync::LazyLock::new(|| {
+        use base64::Engine;
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(SHELL_SCRIPT.as_bytes()));
+        HeaderValue::from_str(&app::content_security_policy(&format!(" 'sha256-{hash}'")))
+            .unwrap_or(HeaderValue::from_static("default-src 'self'"))
+    });
+    &POLICY
+}
+
 /// The offline shell: the head of every page and a script that renders the app in the browser.
-pub async fn shell(headers: HeaderMap) -> Html<String> {
+pub async fn shell(headers: HeaderMap) -> Response {
     let lang = Lang::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()));
-    Html(format!(
+    let page = Html(format!(
         r##"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/>
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
 <meta name="theme-color" content="#0b5cad"/>
@@ -96,9 +114,12 @@ pub async fn shell(headers: HeaderMap) -> Html<String> {
 <link rel="manifest" href="/manifest.webmanifest"/>
 <link rel="stylesheet" href="/pkg/xiaoan.css"/>
 <script src="/offline.js" defer></script>
-<script type="module">import init, {{ mount }} from '/pkg/xiaoan.js'; init({{ module_or_path: '/pkg/xiaoan.wasm' }}).then(() => mount());</script>
+<script type="module">{SHELL_SCRIPT}</script>
 </head><body></body></html>"##,
         lang = lang.code(),
         title = app::i18n::Msg::AppName.text(lang),
-    ))
+    ));
+    let mut res = page.into_response();
+    res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, shell_policy().clone());
+    res
 }

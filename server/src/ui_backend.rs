@@ -70,6 +70,14 @@ impl Backend for UiBackend {
         out(async { accounts::list(&self.0, &self.caller(req).await?).await }.await)
     }
 
+    async fn audit_log(
+        &self,
+        req: &Parts,
+        filter: app::domain::AuditFilter,
+    ) -> Result<app::domain::AuditPage, AppError> {
+        out(async { accounts::audit_log(&self.0, &self.caller(req).await?, &filter).await }.await)
+    }
+
     async fn create_user(&self, req: &Parts, form: NewUserForm) -> Result<UserSummary, AppError> {
         out(async { accounts::create(&self.0, &self.caller(req).await?, form).await }.await)
     }

@@ -48,6 +48,7 @@ pub enum InputProblem {
     UsernameShape,
     PasswordTooShort,
     PasswordTooLong,
+    PasswordTooCommon,
     NameEmpty,
     NameTooLong,
     UnknownRole,
@@ -96,6 +97,9 @@ impl From<Username> for String {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
+/// The list [`Password::parse_new`] refuses.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
 impl Password {
     pub const MIN_CHARS: usize = 8;
     pub const MAX_CHARS: usize = 128;
@@ -108,6 +112,26 @@ impl Password {
             Err(InputProblem::PasswordTooLong)
         } else {
             Ok(Password(raw.to_owned()))
+        }
+    }
+
+    /// A password a person chooses for an account: [`Password::parse`], and not one of the most
+    /// common passwords, not the username inside it, not one character repeated.
+    pub fn parse_new(raw: &str, username: &str) -> Result<Password, InputProblem> {
+        let p = Password::parse(raw)?;
+        let lower = raw.to_lowercase();
+        let mut chars = lower.chars();
+        let first = chars.next();
+        let one_char = chars.all(|c| Some(c) == first);
+        let common = COMMON_PASSWORDS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .any(|l| l.eq_ignore_ascii_case(&lower));
+        let has_username = username.len() >= 3 && lower.contains(&username.to_lowercase());
+        if one_char || common || has_username {
+            Err(InputProblem::PasswordTooCommon)
+        } else {
+            Ok(p)
         }
     }
 
@@ -171,6 +195,45 @@ pub struct UserSummary {
     pub disabled: bool,
 }
 
+/// One line of the audit log: who did what, when, from where.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The account that acted; none for a failed login.
+    pub actor_username: Option<String>,
+    pub actor_name: Option<String>,
+    /// e.g. `login`, `login.failed`, `hazard.approve`, `user.create`.
+    pub action: String,
+    /// What it was done to, e.g. `hazard:…`, `user:12`.
+    pub target: String,
+    pub detail: String,
+    pub client_addr: String,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; none on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// Which audit entries to show: an account's (as actor, or as the target of failed logins), an
+/// action and the ones under it (`login` covers `login.failed`), older than an entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +260,15 @@ mod tests {
         assert_eq!(Password::parse("1234567").unwrap_err(), InputProblem::PasswordTooShort);
         assert!(Password::parse("安全巡查密码八位").is_ok(), "eight CJK characters are enough");
         assert_eq!(Password::parse(&"a".repeat(129)).unwrap_err(), InputProblem::PasswordTooLong);
+        for weak in ["12345678", "Password1", "WOAINI1314", "qqqqqqqq", "li.wei-2024", "88888888"] {
+            assert_eq!(
+                Password::parse_new(weak, "li.wei").unwrap_err(),
+                InputProblem::PasswordTooCommon,
+                "{weak}"
+            );
+        }
+        assert!(Password::parse_new("冬季巡查不留死角", "li.wei").is_ok());
+        assert!(Password::parse_new("tall-lamp-river-42", "li.wei").is_ok());
     }
 
     #[test]

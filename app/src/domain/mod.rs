@@ -15,6 +15,8 @@ pub mod sync;
 pub mod time;
 pub mod workflow;
 
-pub use account::{DisplayName, Me, Password, Role, UserSummary, Username};
+pub use account::{
+    AuditEntry, AuditFilter, AuditPage, DisplayName, Me, Password, Role, UserSummary, Username,
+};
 pub use org::{OrgKind, SchoolName, SchoolSummary, SchoolType};
 pub use rule::Rule;

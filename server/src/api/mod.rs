@@ -34,6 +34,7 @@ use utoipa::{OpenApi, ToSchema};
         login,
         logout,
         me,
+        audit_log,
         list_schools,
         get_school,
         health,
@@ -112,6 +113,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/session", post(login).delete(logout))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/schools", get(list_schools))
         .route("/api/v1/schools/{id}", get(get_school))
         .route("/api/v1/health", get(health))
@@ -184,6 +186,19 @@ async fn logout(State(state): State<AppState>, meta: RequestMeta) -> Result<Resp
     responses((status = 200, body = Me), (status = 401, body = ErrorResponse)))]
 async fn me(caller: Caller) -> Json<Me> {
     Json(accounts::me(&caller.user))
+}
+
+/// The audit log (admin only): who did what, when, from where, newest first, 50 to a page; the
+/// accounts in the admin's scope, and failed logins to them.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "operations", params(app::domain::AuditFilter),
+    responses((status = 200, body = app::domain::AuditPage), (status = 400, body = ErrorResponse),
+              (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    extract::ApiQuery(filter): extract::ApiQuery<app::domain::AuditFilter>,
+) -> Result<Json<app::domain::AuditPage>, Error> {
+    Ok(Json(accounts::audit_log(&state, &caller, &filter).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

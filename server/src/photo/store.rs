@@ -55,7 +55,16 @@ pub async fn open(config: &Config) -> Result<Arc<dyn PhotoStore>, super::s3::S3E
             store.check().await?;
             Ok(Arc::new(store))
         }
-        None => Ok(Arc::new(LocalDisk::new(config.data_dir.join("photos")))),
+        None => {
+            let disk = LocalDisk::new(config.data_dir.join("photos"));
+            // A write cut short (the process killed, the disk full) leaves its temporary file.
+            match disk.sweep_temporaries() {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(files = n, "removed unfinished photo writes"),
+                Err(e) => tracing::warn!(error = %e, "could not look for unfinished photo writes"),
+            }
+            Ok(Arc::new(disk))
+        }
     }
 }
 
@@ -69,17 +78,62 @@ impl LocalDisk {
         LocalDisk { root: root.into() }
     }
 
+    /// The temporary files of writes that never finished (a photo becomes visible only when its
+    /// temporary file is renamed to its address).
+    pub fn temporaries(&self) -> io::Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        let shards = match std::fs::read_dir(&self.root) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+            Err(e) => return Err(e),
+        };
+        for shard in shards {
+            let shard = shard?.path();
+            if !shard.is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(&shard)? {
+                let f = f?.path();
+                if f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(TEMP_PREFIX))
+                {
+                    found.push(f);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Removes [`LocalDisk::temporaries`] older than an hour (no write takes that long, so none
+    /// is removed under a write still going on, in this process or another sharing the folder).
+    pub fn sweep_temporaries(&self) -> io::Result<usize> {
+        let hour = std::time::Duration::from_secs(3600);
+        let mut removed = 0;
+        for f in self.temporaries()? {
+            let age = std::fs::metadata(&f)?.modified()?.elapsed().unwrap_or_default();
+            if age > hour {
+                std::fs::remove_file(&f)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     fn path(&self, sha256: &str, variant: Variant) -> PathBuf {
         let shard = sha256.get(..2).unwrap_or("00");
         self.root.join(shard).join(format!("{sha256}-{}", variant.as_str()))
     }
 }
 
+/// How a photo's temporary file is named until it is complete.
+const TEMP_PREFIX: &str = ".partial-";
+
 fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let dir = path.parent().ok_or_else(|| io::Error::other("a photo path has a folder"))?;
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

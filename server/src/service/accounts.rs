@@ -69,7 +69,8 @@ pub async fn create(state: &AppState, caller: &Caller, form: NewUserForm) -> Res
     let username = Username::parse(&form.username).map_err(AppError::from)?;
     let display_name = DisplayName::parse(&form.display_name).map_err(AppError::from)?;
     let role = Role::parse(&form.role).ok_or(AppError::Invalid(InputProblem::UnknownRole))?;
-    let password = Password::parse(&form.password).map_err(AppError::from)?;
+    let password =
+        Password::parse_new(&form.password, username.as_str()).map_err(AppError::from)?;
     let org_id = if role.belongs_to_school() {
         let id = form
             .school_id
@@ -123,9 +124,23 @@ pub async fn reset_password(
     id: i64,
     password: &str,
 ) -> Result<()> {
-    let password = Password::parse(password).map_err(AppError::from)?;
     let user = managed_user(state, caller, id).await?;
+    let password = Password::parse_new(password, &user.username).map_err(AppError::from)?;
     let hash = auth::hash_password(state, &password).await?;
     storage::users::set_password(&state.db, user.id, &hash, Utc::now()).await?;
     caller.audit(state, "user.reset_password", &format!("user:{id}"), &user.username).await
+}
+
+/// The admin's audit-log viewer: entries by accounts in the admin's scope, newest first.
+pub async fn audit_log(
+    state: &AppState,
+    caller: &Caller,
+    filter: &app::domain::AuditFilter,
+) -> Result<app::domain::AuditPage> {
+    caller.require(&[Role::Admin])?;
+    let mut items = storage::audit::page(&state.db, &caller.user.org_path, filter).await?;
+    let more = items.len() as i64 > storage::audit::PAGE;
+    items.truncate(storage::audit::PAGE as usize);
+    let next_before = if more { items.last().map(|e| e.id) } else { None };
+    Ok(app::domain::AuditPage { items, next_before })
 }

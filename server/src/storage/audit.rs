@@ -50,3 +50,62 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRow>> {
         "SELECT actor_id, action, target FROM audit_log ORDER BY id DESC LIMIT $1")
         .bind(limit).fetch_all(p).await?))
 }
+
+/// How many entries a page of the viewer holds.
+pub const PAGE: i64 = 50;
+
+/// A page of entries, newest first, by accounts whose org lies under `scope` (and failed logins
+/// to those accounts), filtered as the viewer asks. One more than a page is read to know whether
+/// another page follows.
+pub async fn page(
+    db: &Db,
+    scope: &str,
+    f: &app::domain::AuditFilter,
+) -> Result<Vec<app::domain::AuditEntry>> {
+    let pattern = format!("{scope}%");
+    let before = f.before.unwrap_or(i64::MAX);
+    let sql = "SELECT a.id, a.at, u.username AS actor_username, u.display_name AS actor_name, \
+               a.action, a.target, a.detail, a.client_addr \
+               FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+               LEFT JOIN orgs o ON o.id = u.org_id \
+               WHERE a.id < $2 \
+                 AND (o.path LIKE $1 OR (a.actor_id IS NULL AND a.target IN ( \
+                      SELECT 'user:' || t.username FROM users t JOIN orgs ot ON ot.id = t.org_id \
+                      WHERE ot.path LIKE $1))) \
+                 AND ($3 = '' OR a.action = $3 OR a.action LIKE $3 || '.%') \
+                 AND ($4 = '' OR u.username = $4 OR (a.actor_id IS NULL AND a.target = 'user:' || $4)) \
+               ORDER BY a.id DESC LIMIT $5";
+    Ok(on_db!(db, p => sqlx::query_as::<_, AuditEntryRow>(sql)
+        .bind(&pattern).bind(before).bind(f.action.trim()).bind(f.user.trim().to_lowercase())
+        .bind(PAGE + 1).fetch_all(p).await?)
+    .into_iter()
+    .map(Into::into)
+    .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditEntryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_username: Option<String>,
+    actor_name: Option<String>,
+    action: String,
+    target: String,
+    detail: String,
+    client_addr: String,
+}
+
+impl From<AuditEntryRow> for app::domain::AuditEntry {
+    fn from(r: AuditEntryRow) -> Self {
+        app::domain::AuditEntry {
+            id: r.id,
+            at: r.at,
+            actor_username: r.actor_username,
+            actor_name: r.actor_name,
+            action: r.action,
+            target: r.target,
+            detail: r.detail,
+            client_addr: r.client_addr,
+        }
+    }
+}

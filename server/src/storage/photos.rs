@@ -61,3 +61,11 @@ pub async fn owned_by(db: &Db, shas: &[String], uploader: i64) -> Result<Vec<Str
     }
     Ok(found)
 }
+
+/// Every stored photo's address, for `xiaoan verify`.
+pub async fn all_addresses(db: &Db) -> Result<Vec<String>> {
+    Ok(
+        on_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT sha256 FROM photos ORDER BY sha256")
+        .fetch_all(pool).await?),
+    )
+}

@@ -3,7 +3,7 @@
 //! about one connection in five, the server process is SIGKILLed and restarted midway, and
 //! afterwards every record is stored exactly once, with nothing else beside it.
 
-use crate::helpers::PASSWORD;
+use crate::helpers::{PASSWORD, ServerProcess as Server, child_database_url};
 use bytes::Bytes;
 use chrono::NaiveDate;
 use reqwest::{Client, Method, StatusCode};
@@ -14,8 +14,6 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -50,107 +48,6 @@ impl SplitMix {
 
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
-    }
-}
-
-// ---- The server as a child process ----
-
-/// The `xiaoan serve` child; killed when dropped, so a failing test leaves no server behind.
-struct Server {
-    addr: SocketAddr,
-    env: Vec<(&'static str, String)>,
-    child: Option<Child>,
-}
-
-impl Server {
-    fn new(dir: &Path, database_url: String) -> Server {
-        // A free port, reused by the restarted server.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let env = vec![
-            ("XIAOAN_ADDR", addr.to_string()),
-            ("XIAOAN_DATA_DIR", dir.join("data").display().to_string()),
-            ("XIAOAN_DEMO", "1".to_owned()),
-            ("XIAOAN_SITE_ROOT", dir.display().to_string()),
-            ("RUST_LOG", "warn".to_owned()),
-            ("DATABASE_URL", database_url),
-        ];
-        Server { addr, env, child: None }
-    }
-
-    /// Starts the binary (again). Demo data goes only into an empty database, so a restart with
-    /// the same settings keeps what the first run stored.
-    fn spawn(&mut self) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xiaoan"));
-        cmd.arg("serve").stdin(Stdio::null()).stdout(Stdio::null());
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("XIAOAN_") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
-        self.child = Some(cmd.spawn().expect("the xiaoan binary starts"));
-    }
-
-    async fn wait_healthy(&mut self) {
-        let http = Client::builder().timeout(Duration::from_secs(2)).build().expect("client");
-        let url = format!("http://{}/api/v1/health", self.addr);
-        // At most about 20 s: a bound on waiting, not a measurement.
-        for _ in 0..400 {
-            if let Some(child) = self.child.as_mut()
-                && let Some(status) = child.try_wait().expect("the child's status")
-            {
-                panic!("the server exited before it became healthy: {status}");
-            }
-            if let Ok(res) = http.get(&url).send().await
-                && res.status() == StatusCode::OK
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server never answered GET /api/v1/health with 200");
-    }
-
-    /// SIGKILL: no graceful shutdown, no draining of requests in flight.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().expect("SIGKILL the server");
-            child.wait().expect("reap the server");
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// SQLite in `dir`, or a fresh database on the PostgreSQL server of `TEST_DATABASE_URL` (the
-/// test command drops `xiaoan_t_%` databases afterwards).
-async fn database_url(dir: &Path) -> String {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(base) if !base.is_empty() => {
-            use sqlx::Executor;
-            let name = format!("xiaoan_t_chaos_{}", std::process::id());
-            let admin = sqlx::PgPool::connect(&base).await.expect("TEST_DATABASE_URL reachable");
-            for sql in
-                [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")]
-            {
-                admin.execute(sqlx::AssertSqlSafe(sql)).await.expect("create the test database");
-            }
-            admin.close().await;
-            let (prefix, _) = base.rsplit_once('/').expect("a database URL ends in /name");
-            format!("{prefix}/{name}")
-        }
-        _ => format!("sqlite://{}?mode=rwc", dir.join("chaos.db").display()),
     }
 }
 
@@ -812,7 +709,7 @@ async fn check_database(url: &str, expected: &Expected) {
 async fn outboxes_replayed_through_a_flaky_network_and_a_killed_server_land_exactly_once() {
     let started = Instant::now();
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = database_url(dir.path()).await;
+    let url = child_database_url(dir.path(), "chaos").await;
     let mut server = Server::new(dir.path(), url.clone());
     server.spawn();
     server.wait_healthy().await;
@@ -867,6 +764,9 @@ async fn outboxes_replayed_through_a_flaky_network_and_a_killed_server_land_exac
         }
     }
     check_database(&url, &expected).await;
+    // The command an operator runs after a crash: chains and photo files.
+    let verify = server.verify();
+    assert!(verify.status.success(), "xiaoan verify: {}", String::from_utf8_lossy(&verify.stdout));
 
     let sum = |f: fn(&Tally) -> u64| phones.iter().map(|p| f(&p.tally)).sum::<u64>();
     let server_errors: Vec<&String> =

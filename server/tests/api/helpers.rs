@@ -4,6 +4,9 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 use server::config::Config;
 use server::state::AppState;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -159,4 +162,141 @@ pub async fn error_of(res: Response) -> (StatusCode, Value) {
     let status = res.status();
     let body: Value = res.json().await.expect("an error body in JSON");
     (status, body["error"].clone())
+}
+
+// ---- The server as a child process ----
+
+/// The `xiaoan serve` child; killed when dropped, so a failing test leaves no server behind.
+pub struct ServerProcess {
+    pub addr: SocketAddr,
+    env: Vec<(&'static str, String)>,
+    child: Option<Child>,
+    /// A command the binary runs under, e.g. `unshare -m sh -c …`.
+    wrapper: Vec<String>,
+}
+
+impl ServerProcess {
+    pub fn new(dir: &Path, database_url: String) -> ServerProcess {
+        // A free port, reused by the restarted server.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let env = vec![
+            ("XIAOAN_ADDR", addr.to_string()),
+            ("XIAOAN_DATA_DIR", dir.join("data").display().to_string()),
+            ("XIAOAN_DEMO", "1".to_owned()),
+            ("XIAOAN_SITE_ROOT", dir.display().to_string()),
+            ("RUST_LOG", "warn".to_owned()),
+            ("DATABASE_URL", database_url),
+        ];
+        ServerProcess { addr, env, child: None, wrapper: Vec::new() }
+    }
+
+    /// Starts the binary (again). Demo data goes only into an empty database, so a restart with
+    /// the same settings keeps what the first run stored.
+    pub fn spawn(&mut self) {
+        let mut cmd = self.command();
+        cmd.arg("serve").stdin(Stdio::null()).stdout(Stdio::null());
+        self.child = Some(cmd.spawn().expect("the xiaoan binary starts"));
+    }
+
+    /// Runs the server under `wrapper` (its arguments, then the binary and `serve`).
+    pub fn wrap(&mut self, wrapper: &[&str]) {
+        self.wrapper = wrapper.iter().map(|s| (*s).to_owned()).collect();
+    }
+
+    /// `xiaoan verify` on the server's database and photos.
+    pub fn verify(&self) -> std::process::Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xiaoan"));
+        self.environ(&mut cmd);
+        cmd.arg("verify").output().expect("xiaoan verify runs")
+    }
+
+    fn command(&self) -> Command {
+        let bin = env!("CARGO_BIN_EXE_xiaoan");
+        let mut cmd = match self.wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        self.environ(&mut cmd);
+        cmd
+    }
+
+    fn environ(&self, cmd: &mut Command) {
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("XIAOAN_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+    }
+
+    pub async fn wait_healthy(&mut self) {
+        let http = Client::builder().timeout(Duration::from_secs(2)).build().expect("client");
+        let url = format!("http://{}/api/v1/health", self.addr);
+        // At most about 20 s: a bound on waiting, not a measurement.
+        for _ in 0..400 {
+            if let Some(child) = self.child.as_mut()
+                && let Some(status) = child.try_wait().expect("the child's status")
+            {
+                panic!("the server exited before it became healthy: {status}");
+            }
+            if let Ok(res) = http.get(&url).send().await
+                && res.status() == StatusCode::OK
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server never answered GET /api/v1/health with 200");
+    }
+
+    /// The running server's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// SIGKILL: no graceful shutdown, no draining of requests in flight.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL the server");
+            child.wait().expect("reap the server");
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// SQLite in `dir`, or a fresh database on the PostgreSQL server of `TEST_DATABASE_URL` (the
+/// test command drops `xiaoan_t_%` databases afterwards).
+pub async fn child_database_url(dir: &Path, name: &str) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            use sqlx::Executor;
+            let name = format!("xiaoan_t_{name}_{}", std::process::id());
+            let admin = sqlx::PgPool::connect(&base).await.expect("TEST_DATABASE_URL reachable");
+            for sql in
+                [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")]
+            {
+                admin.execute(sqlx::AssertSqlSafe(sql)).await.expect("create the test database");
+            }
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("a database URL ends in /name");
+            format!("{prefix}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display()),
+    }
 }

@@ -120,6 +120,34 @@ async fn a_stolen_cookie_value_is_useless_after_logout() {
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// Session fixation: a login never keeps the session the browser brought, whether it was a real
+/// one or a value planted by someone else.
+#[tokio::test]
+async fn a_login_always_starts_a_new_session_and_ends_the_one_it_was_given() {
+    let app = spawn_app().await;
+    let cookie_of = |res: &reqwest::Response| {
+        res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    };
+    let first = cookie_of(&app.login(&app.client(), "office", PASSWORD).await);
+    let c = reqwest::Client::new(); // no cookie store: each request carries exactly its header
+    let planted = "xiaoan_session=chosen-by-an-attacker";
+    for brought in [first.as_str(), planted] {
+        let res = c
+            .post(app.url("/api/v1/session"))
+            .header("cookie", brought)
+            .json(&serde_json::json!({"username": "office", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let fresh = cookie_of(&res);
+        assert_ne!(fresh, brought, "the login answers with a token of its own");
+        let me = |cookie: String| c.get(app.url("/api/v1/me")).header("cookie", cookie).send();
+        assert_eq!(me(fresh).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(me(brought.to_owned()).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
 #[tokio::test]
 async fn sessions_end_at_their_absolute_and_idle_expiry() {
     for (name, app) in [
