@@ -13,7 +13,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use server::photo::pipeline::samples::{jpeg, noise_photo};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 const SCHOOL_A: &str = "白榆县实验小学"; // the demo principal's school
@@ -1324,4 +1324,159 @@ async fn naming_a_photo_one_may_not_see_never_makes_it_visible() {
             );
         }
     }
+}
+
+/// Everything a principal can read, with what changes by the clock alone left out.
+async fn principal_view(app: &TestApp, c: &Client, school: i64) -> BTreeMap<String, String> {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("cursor");
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut paths: Vec<String> = API
+        .iter()
+        .filter(|r| r.target == "-" && r.op.starts_with("GET ") && !r.op.contains('{'))
+        .map(|r| r.op.trim_start_matches("GET ").to_owned())
+        .collect();
+    paths.push(format!("/api/v1/schools/{school}"));
+    paths.push(format!("/api/v1/schools/{school}/checklist"));
+    let mut out = BTreeMap::new();
+    for path in paths {
+        let a = send(c, app, &Method::GET, &Req::to(path.clone())).await;
+        let text = match serde_json::from_str::<Value>(&a.text) {
+            Ok(mut v) => {
+                strip(&mut v);
+                v.to_string()
+            }
+            Err(_) => a.text,
+        };
+        out.insert(path, format!("{} {text}", a.status));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_school_reads_exactly_the_same_before_and_after_a_visit_to_it_is_planned_and_begun() {
+    let app = spawn_app().await;
+    let school = app.school_id(SCHOOL_A).await;
+    let principal = app.client_as("principal").await;
+    let inspector = app.client_as("inspector").await;
+    let before = principal_view(&app, &principal, school).await;
+
+    let me = app.user_id("inspector").await;
+    let plan = Uuid::now_v7();
+    let body = json!({ "kind": "unannounced", "starts_on": "2026-12-01", "ends_on": "2026-12-10",
+        "school_ids": [school], "member_ids": [me], "note": "暗访" });
+    call(&inspector, &app, Method::PUT, &format!("/api/v1/plans/{plan}"), Some(&body)).await;
+    let (template, items) = school_items(&app, &inspector, school).await;
+    let sha = photo(&app, &inspector, 7).await;
+    let draft = json!({ "kind": "unannounced", "school_id": school, "template_id": template,
+        "plan_id": plan, "answers": answers(&items, &[(0, Some(sha))]) });
+    let id = Uuid::now_v7();
+    assert_eq!(put_inspection(&app, &inspector, &id, &draft).await.status(), StatusCode::CREATED);
+
+    let after = principal_view(&app, &principal, school).await;
+    for (path, was) in &before {
+        assert_eq!(Some(was), after.get(path), "{path} changed for the school");
+    }
+}
+
+/// A second county beside the demo one, with its own office, inspector and principal.
+async fn neighbouring_county(app: &TestApp) -> [(Who, Client); 3] {
+    use app::domain::{DisplayName, Password, Role, Username};
+    use server::service::accounts::{NewAccount, create_account};
+    let db = &app.state.db;
+    let now = chrono::Utc::now();
+    let (bureau, path) =
+        server::storage::orgs::insert_bureau(db, "邻县教育局", None, now).await.expect("bureau");
+    let fields = server::storage::orgs::SchoolFields {
+        name: "邻县实验小学",
+        school_type: "primary",
+        address: "邻县",
+        coordinates: None,
+        principal_name: "邻县校长",
+        phone: "",
+    };
+    let school = server::storage::orgs::insert_school(db, (bureau, &path), &fields, now)
+        .await
+        .expect("school");
+    // Each outsider builds the requests of the insider whose role they share (a principal: of
+    // another school).
+    let mut out = Vec::new();
+    for (as_who, user, role, org) in [
+        (Who::Office, "office_x", Role::Office, bureau),
+        (Who::Inspector, "inspector_x", Role::Inspector, bureau),
+        (Who::Other, "principal_x", Role::Principal, school),
+    ] {
+        let account = NewAccount {
+            username: Username::parse(user).expect("username"),
+            display_name: DisplayName::parse("邻县用户").expect("name"),
+            role,
+            org_id: org,
+            password: Password::parse(PASSWORD).expect("password"),
+        };
+        create_account(&app.state, &account).await.expect("account");
+        out.push((as_who, app.client_as(user).await));
+    }
+    out.try_into().map_err(|_| ()).expect("three outsiders")
+}
+
+#[tokio::test]
+async fn a_neighbouring_county_sees_and_changes_nothing_of_this_one() {
+    let fx = fixture().await;
+    let outsiders = neighbouring_county(&fx.app).await;
+    // What only this county may read: every record of its schools and its plans.
+    let forbidden: Vec<&String> = fx
+        .markers_a
+        .iter()
+        .chain(&fx.markers_b)
+        .chain(&fx.markers_plans)
+        .chain(&fx.markers_draft)
+        .collect();
+    // The county checklist is one template for the whole deployment (see DECISIONS); sessions
+    // and the public documents concern no county.
+    let concerns_no_county = |r: &Row| {
+        r.target == "county"
+            || r.op.ends_with(" /api/v1/session")
+            || r.op.ends_with("/health")
+            || r.op.ends_with("/openapi.json")
+    };
+    let mut wrong = Vec::new();
+    for r in API.iter().filter(|r| !concerns_no_county(r)) {
+        let (method, _) = r.op.split_once(' ').expect("METHOD /path");
+        let method = Method::from_bytes(method.as_bytes()).expect("a method");
+        // A path with an id names one of this county's objects.
+        let names_ours = r.op.contains('{');
+        for (as_who, c) in &outsiders {
+            let req = request(&fx, r.op, r.target, *as_who).await;
+            let before = match &req.probe {
+                Some(p) => Some(read_probe(&fx, p).await),
+                None => None,
+            };
+            let a = send(c, &fx.app, &method, &req).await;
+            let case = format!("{} [{}] as the neighbouring {as_who:?}", r.op, r.target);
+            if names_ours && a.status.is_success() {
+                wrong.push(format!("{case}: {} (expected 403 or 404)", a.status));
+            }
+            if names_ours && method == Method::GET && a.status != StatusCode::NOT_FOUND {
+                wrong.push(format!("{case}: {} (expected 404)", a.status));
+            }
+            let found: Vec<&&String> =
+                forbidden.iter().filter(|m| a.text.contains(m.as_str())).collect();
+            if !found.is_empty() {
+                wrong.push(format!("{case}: the answer shows {found:?}"));
+            }
+            if let (Some(p), Some(before)) = (&req.probe, before)
+                && read_probe(&fx, p).await != before
+            {
+                wrong.push(format!("{case}: {} changed", p.1));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} cases leak across counties:\n{}", wrong.len(), wrong.join("\n"));
 }
