@@ -2,6 +2,7 @@
 //! SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set), demo data.
 
 mod admin;
+mod authz;
 mod backup;
 mod chaos;
 mod cli;
