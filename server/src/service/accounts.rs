@@ -141,6 +141,20 @@ pub async fn audit_log(
     let mut items = storage::audit::page(&state.db, &caller.user.org_path, filter).await?;
     let more = items.len() as i64 > storage::audit::PAGE;
     items.truncate(storage::audit::PAGE as usize);
+    for e in &mut items {
+        redact_sealed(e);
+    }
     let next_before = if more { items.last().map(|e| e.id) } else { None };
     Ok(app::domain::AuditPage { items, next_before })
+}
+
+/// Plans and inspections may be an unannounced visit's, which no one outside the inspectors may
+/// learn of, the admin included; photos may be its evidence. Their entries say who acted and
+/// when, and what kind of record, but not which one.
+fn redact_sealed(e: &mut app::domain::AuditEntry) {
+    let kind = e.target.split(':').next().unwrap_or_default();
+    if matches!(kind, "plan" | "inspection" | "photo") {
+        e.target = format!("{kind}:…");
+        e.detail.clear();
+    }
 }

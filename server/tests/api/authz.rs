@@ -76,6 +76,8 @@ const API: &[Row] = &[
     row("GET /api/v1/me", "-", [401, 200, 200, 200, 200, 200]),
     row("GET /api/v1/health", "-", [200, 200, 200, 200, 200, 200]),
     row("GET /api/v1/openapi.json", "-", [200, 200, 200, 200, 200, 200]),
+    // The audit log: the admin's alone.
+    row("GET /api/v1/audit", "-", [401, 200, 403, 403, 403, 403]),
     // Schools.
     row("GET /api/v1/schools", "-", [401, 200, 200, 200, 200, 200]),
     row("GET /api/v1/schools/{id}", "own", [401, 200, 200, 200, 200, 404]),
@@ -187,6 +189,7 @@ const PAGES: &[Row] = &[
     row("/", "-", [LOGIN, PAGE, PAGE, PAGE, PAGE, PAGE]),
     row("/schools", "-", [LOGIN, PAGE, PAGE, PAGE, NOPE, NOPE]),
     row("/admin/users", "-", [LOGIN, PAGE, NOPE, NOPE, NOPE, NOPE]),
+    row("/admin/audit", "-", [LOGIN, PAGE, NOPE, NOPE, NOPE, NOPE]),
     row("/me", "-", [LOGIN, PAGE, PAGE, PAGE, PAGE, PAGE]),
     row("/inspect", "-", [LOGIN, NOPE, PAGE, PAGE, PAGE, PAGE]),
     row("/inspections/{id}", "own", [LOGIN, PAGE, PAGE, PAGE, PAGE, NOPE]),
@@ -1032,6 +1035,11 @@ const SERVER_FNS: &[(&str, &str, Option<[u16; 6]>)] = &[
     ("me", "", Some([DONE, DONE, DONE, DONE, DONE, DONE])),
     ("home", "", Some([REFUSED, DONE, DONE, DONE, DONE, DONE])),
     ("users", "", Some([REFUSED, DONE, REFUSED, REFUSED, REFUSED, REFUSED])),
+    (
+        "audit",
+        "filter[user]=&filter[action]=",
+        Some([REFUSED, DONE, REFUSED, REFUSED, REFUSED, REFUSED]),
+    ),
     (
         "set_user_disabled",
         "user_id={user}&disabled=false",
