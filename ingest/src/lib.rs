@@ -7,6 +7,10 @@
 //! with `fast_image_resize` (SIMD Lanczos3) and encoded with `jpeg-encoder` (4:2:0); PNG and WebP
 //! go through the `image` crate. The thumbnail is made from the display copy, never from the
 //! original again.
+//!
+//! Its own crate, with only the photo libraries, so the fuzz targets in `fuzz/` build it without
+//! the server; the server re-exports it as `server::photo::pipeline`.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::io::Cursor;
