@@ -4,8 +4,8 @@
 //!
 //! Pure and synchronous (CPU-bound): callers run it in `spawn_blocking`. JPEGs are decoded with
 //! `jpeg-decoder` at a reduced DCT scale (a 12 MP photo is decoded straight to 2000×1500), resized
-//! with `fast_image_resize` (SIMD Lanczos3) and encoded with `jpeg-encoder` (4:2:0); PNG and WebP
-//! go through the `image` crate. The thumbnail is made from the display copy, never from the
+//! with `fast_image_resize` (SIMD Lanczos3) and encoded with `jpeg-encoder` (4:2:0); PNG goes
+//! through the `image` crate, WebP through `image-webp` (the decoder `image` wraps). The thumbnail is made from the display copy, never from the
 //! original again.
 //!
 //! Its own crate, with only the photo libraries, so the fuzz targets in `fuzz/` build it without
@@ -269,11 +269,7 @@ pub fn process(
             .map_err(corrupt)?;
             decode_with_image(decoder, limits)?
         }
-        Format::WebP => {
-            let decoder =
-                image::codecs::webp::WebPDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
-            decode_with_image(decoder, limits)?
-        }
+        Format::WebP => decode_webp(bytes, limits)?,
     };
     let exif = read_exif(decoded.exif.as_deref());
     let turned = exif.orientation >= 5;
@@ -421,6 +417,23 @@ fn decode_with_image(
         Raster { width, height, channels: 3, pixels: image.into_rgb8().into_raw() }
     };
     Ok(Decoded { raster, width, height, exif })
+}
+
+/// WebP through `image-webp` itself: `image`'s wrapper does not pass its allocation limit on,
+/// and the decoder then allocates a metadata chunk at whatever size the file declares (4 GB from
+/// a 500-byte upload) before reading it.
+fn decode_webp(bytes: &[u8], limits: &Limits) -> Result<Decoded, IngestError> {
+    let mut decoder = image_webp::WebPDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+    decoder.set_memory_limit(usize::try_from(alloc_limit(limits)).unwrap_or(usize::MAX));
+    let (width, height) = decoder.dimensions();
+    check_pixels(width, height, limits)?;
+    // Metadata is a bonus: a damaged or oversized EXIF chunk must not cost the photo.
+    let exif = decoder.exif_metadata().ok().flatten();
+    let channels = if decoder.has_alpha() { 4 } else { 3 };
+    let size = decoder.output_buffer_size().ok_or(IngestError::TooManyPixels { width, height })?;
+    let mut pixels = vec![0; size];
+    decoder.read_image(&mut pixels).map_err(corrupt)?;
+    Ok(Decoded { raster: Raster { width, height, channels, pixels }, width, height, exif })
 }
 
 #[derive(Debug, Default)]
@@ -1022,6 +1035,31 @@ mod tests {
             process(&photo, &small, None, None),
             Err(IngestError::TooManyPixels { .. })
         ));
+    }
+
+    #[test]
+    fn a_webp_exif_chunk_is_read_within_the_allocation_budget() {
+        // Found by fuzzing: a WebP of a few hundred bytes declaring a 4 GB EXIF chunk made the
+        // decoder allocate the declared size before reading a byte of it.
+        let mut tiff = exif_tiff(&ExifSpec { orientation: Some(6), ..ExifSpec::default() });
+        tiff.resize(600, 0);
+        let mut webp = Vec::new();
+        let mut encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut webp);
+        image::ImageEncoder::set_exif_metadata(&mut encoder, tiff).expect("WebP carries EXIF");
+        encoder
+            .encode(&solid(4, 4, [10, 20, 30]), 4, 4, image::ExtendedColorType::Rgb8)
+            .expect("a 4×4 WebP");
+        let read = |bytes: &[u8], limits: &Limits| {
+            process(bytes, limits, None, None).map(|out| out.meta.orientation)
+        };
+        assert_eq!(read(&webp, &Limits::default()).expect("a valid WebP"), 6, "EXIF is read");
+        // 64 pixels allow 512 bytes: the 600-byte chunk is skipped, the photo kept.
+        let small = Limits { max_pixels: 64 };
+        assert_eq!(read(&webp, &small).expect("a valid WebP"), 1, "EXIF over the budget");
+
+        let at = webp.windows(4).position(|w| w == b"EXIF").expect("an EXIF chunk") + 4;
+        webp[at..at + 4].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        assert_eq!(read(&webp, &Limits::default()).expect("pixels intact"), 1, "4 GB chunk");
     }
 
     #[test]
