@@ -481,6 +481,15 @@ fn read_exif(raw: Option<&[u8]>) -> ExifInfo {
     ExifInfo { orientation, taken_at, gps }
 }
 
+/// What [`read_exif`] keeps, for the `exif` fuzz target (the EXIF reader is otherwise reached
+/// only through a decoded image): orientation, time taken, position.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub fn fuzz_read_exif(raw: &[u8]) -> (u8, Option<NaiveDateTime>, Option<(f64, f64)>) {
+    let info = read_exif(Some(raw));
+    (info.orientation, info.taken_at, info.gps)
+}
+
 fn parse_exif_time(text: &[u8]) -> Option<NaiveDateTime> {
     let t = exif::DateTime::from_ascii(text).ok()?;
     NaiveDate::from_ymd_opt(i32::from(t.year), u32::from(t.month), u32::from(t.day))?.and_hms_opt(
