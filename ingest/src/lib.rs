@@ -5,8 +5,8 @@
 //! Pure and synchronous (CPU-bound): callers run it in `spawn_blocking`. JPEGs are decoded with
 //! `jpeg-decoder` at a reduced DCT scale (a 12 MP photo is decoded straight to 2000×1500), resized
 //! with `fast_image_resize` (SIMD Lanczos3) and encoded with `jpeg-encoder` (4:2:0); PNG goes
-//! through the `image` crate, WebP through `image-webp` (the decoder `image` wraps). The thumbnail is made from the display copy, never from the
-//! original again.
+//! through the `image` crate, WebP through `image-webp` (the decoder `image` wraps). The
+//! thumbnail is made from the display copy, never from the original again.
 //!
 //! Its own crate, with only the photo libraries, so the fuzz targets in `fuzz/` build it without
 //! the server; the server re-exports it as `server::photo::pipeline`.
