@@ -5,6 +5,8 @@ set -euo pipefail
 CARGO_LEPTOS_VERSION=0.3.10
 # The S3-compatible server of the object-storage tests (0.17 needs a newer rustc).
 S3S_FS_VERSION=0.14.1
+# Fuzzing of the photo pipeline (docs/FUZZING.md); runs on stable with `--sanitizer none`.
+CARGO_FUZZ_VERSION=0.13.2
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
@@ -82,4 +84,57 @@ setup_s3() {
     say "installing s3s-fs $S3S_FS_VERSION (about 6 minutes, once)"
     cargo install s3s-fs --version "$S3S_FS_VERSION" --locked --features binary
   fi
+}
+
+setup_fuzz() {
+  if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (a few minutes, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
+# The fuzz targets build apart from the workspace (instrumented, their own flags), beside the
+# usual target folder and never inside the repository.
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+  FUZZ_TARGET_DIR="${FUZZ_TARGET_DIR:-$(dirname "$CARGO_TARGET_DIR")/fuzz-target}"
+else
+  FUZZ_TARGET_DIR="${FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xiaoan/fuzz-target}"
+fi
+
+# Longest input each fuzz target is given, in bytes.
+fuzz_max_len() {
+  case "$1" in
+    ingest) echo 16384 ;;
+    caption) echo 1024 ;;
+    *) echo 4096 ;;
+  esac
+}
+
+# fuzz_exec TARGET CORPUS_DIR... -- [libFuzzer options]: runs a fuzz target on the stable
+# toolchain (without a sanitizer, as stable allows) with the dictionary, a 10 s hang limit and a
+# 2 GB memory limit. A crash writes fuzz/artifacts/TARGET/ and fails.
+fuzz_exec() {
+  local target="$1"
+  shift
+  local toolchain=()
+  command -v rustup >/dev/null && toolchain=(+stable)
+  mkdir -p "fuzz/artifacts/$target"
+  CARGO_TARGET_DIR="$FUZZ_TARGET_DIR" cargo "${toolchain[@]}" fuzz run "$target" --sanitizer none \
+    "$@" -max_len="$(fuzz_max_len "$target")" -dict=fuzz/images.dict -timeout=10 \
+    -rss_limit_mb=2048 -artifact_prefix="fuzz/artifacts/$target/" -print_final_stats=1
+}
+
+# fuzz_run TARGET SECONDS: fuzzes over the committed corpus (fuzz/corpus/TARGET, read only);
+# new inputs go to a working corpus beside the build.
+fuzz_run() {
+  local work="$FUZZ_TARGET_DIR/corpus/$1"
+  mkdir -p "$work"
+  fuzz_exec "$1" "$work" "fuzz/corpus/$1" -- -max_total_time="$2"
+}
+
+# fuzz_merge TARGET: adds to the committed corpus a small set of inputs from the working one that
+# together reach every edge it reaches and the committed one does not (edges only, not hit
+# counts, to keep the committed corpus small).
+fuzz_merge() {
+  fuzz_exec "$1" "fuzz/corpus/$1" "$FUZZ_TARGET_DIR/corpus/$1" -- -set_cover_merge=1 -use_counters=0
 }
