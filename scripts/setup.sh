@@ -7,6 +7,8 @@ CARGO_LEPTOS_VERSION=0.3.10
 S3S_FS_VERSION=0.14.1
 # Fuzzing of the photo pipeline (docs/FUZZING.md); runs on stable with `--sanitizer none`.
 CARGO_FUZZ_VERSION=0.13.2
+# The API fuzzer, from PyPI, in a virtual environment of its own.
+SCHEMATHESIS_VERSION=4.32.5
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
@@ -137,4 +139,16 @@ fuzz_run() {
 # counts, to keep the committed corpus small).
 fuzz_merge() {
   fuzz_exec "$1" "fuzz/corpus/$1" "$FUZZ_TARGET_DIR/corpus/$1" -- -set_cover_merge=1 -use_counters=0
+}
+# schemathesis in a virtual environment kept with the builds (nothing installed system-wide).
+SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/xiaoan/venv"
+setup_schemathesis() {
+  if ! "$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI, once)"
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+      apt_install python3-venv
+    fi
+    python3 -m venv "$SCHEMATHESIS_VENV"
+    "$SCHEMATHESIS_VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
 }

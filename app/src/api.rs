@@ -132,6 +132,9 @@ pub struct HazardPage {
     pub detail: HazardDetail,
     pub event_id: String,
     pub today: NaiveDate,
+    /// Flagged as a typical case for exposure (典型); office and admin see and change it.
+    #[serde(default)]
+    pub typical: bool,
 }
 
 /// A workflow action as a plain form sends it (everything but the rectification, which needs

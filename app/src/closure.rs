@@ -85,6 +85,10 @@ pub fn HazardView() -> impl IntoView {
         move || (id(), reload.get()),
         |(id, _)| crate::local::sendable(crate::local::hazard_page(id)),
     );
+    crate::local::prefer_pending_copy(
+        format!("hazard:{}", params.with_untracked(|p| p.get("id").unwrap_or_default())),
+        reload,
+    );
     view! {
         <Page title=Msg::HazardTitlePage>
             <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
@@ -104,6 +108,7 @@ pub fn HazardView() -> impl IntoView {
 fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
     crate::local::keep_hazard_page(&p);
     let page = p.clone();
+    let typical = p.typical;
     let HazardPage { detail, event_id, today, .. } = p;
     let h = detail.summary.clone();
     let query = use_query_map();
@@ -175,7 +180,7 @@ fn HazardBody(p: HazardPage, reload: RwSignal<u32>) -> impl IntoView {
         {can(Action::Approve).then(|| view! { <ReviewForms base=base.clone() back=format!("/hazards/{}", h.id)/> })}
         {can(Action::Extend).then(|| view! { <ExtendForm base=base.clone() today/> })}
         {can(Action::Void).then(|| view! { <VoidForm base=base.clone()/> })}
-        {matches!(use_me().role, Role::Office | Role::Admin).then(|| view! { <crate::registers::TypicalToggle hazard_id=h.id.clone()/> })}
+        {matches!(use_me().role, Role::Office | Role::Admin).then(|| view! { <crate::registers::TypicalToggle hazard_id=h.id.clone() typical/> })}
         <section class="card">
             <h2>{t(Msg::Timeline)}</h2>
             <ol class="timeline">

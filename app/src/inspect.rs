@@ -260,6 +260,10 @@ pub fn InspectionView() -> impl IntoView {
         move || (id(), reload.get()),
         |(id, _)| crate::local::sendable(crate::local::inspection_page(id)),
     );
+    crate::local::prefer_pending_copy(
+        format!("inspection:{}", params.with_untracked(|p| p.get("id").unwrap_or_default())),
+        reload,
+    );
     view! {
         <Page title=Msg::InspectionTitle>
             <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>

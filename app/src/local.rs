@@ -174,6 +174,35 @@ pub async fn status() -> Option<OutboxStatus> {
     None
 }
 
+/// A page hydrates with the server's copy of its record (what the server rendered: anything else
+/// would not match the page); once it has, the phone's own copy takes over if writes of the
+/// record still wait in the outbox, by bumping `reload` so the page's resource reads again (and
+/// finds the local copy first).
+pub fn prefer_pending_copy(group: String, reload: leptos::prelude::RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::*;
+        // Only a page the server rendered: a page the app renders itself already read the
+        // phone's copy first.
+        let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
+        if !hydrating {
+            return;
+        }
+        Effect::new(move |done: Option<()>| {
+            if done.is_none() {
+                let group = group.clone();
+                leptos::task::spawn_local(async move {
+                    if pending(&group).await {
+                        reload.update(|n| *n += 1);
+                    }
+                });
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (group, reload);
+}
+
 /// Whether writes of this record still wait in the outbox.
 pub async fn pending(group: &str) -> bool {
     #[cfg(feature = "hydrate")]
@@ -521,6 +550,7 @@ pub async fn hazard_page(id: String) -> Result<HazardPage, AppError> {
                 detail,
                 event_id: new_id(),
                 today: get("today").await.unwrap_or_default(),
+                typical: false,
             })
         }
         Err(e) => Err(e),

@@ -267,7 +267,6 @@ pub mod backend {
             id: uuid::Uuid,
             input: EnforcementInput,
         ) -> Result<(), AppError>;
-        async fn typical(&self, req: &Parts, hazard: uuid::Uuid) -> Result<bool, AppError>;
         async fn set_typical(
             &self,
             req: &Parts,
@@ -328,16 +327,11 @@ pub async fn record_enforcement(form: EnforcementForm) -> Result<(), AppError> {
     b.record_enforcement(&req, id, input).await
 }
 
-#[server(prefix = "/fn", endpoint = "reg_typical")]
-pub async fn load_typical(hazard: String) -> Result<bool, AppError> {
-    let (b, req) = backend::get()?;
-    b.typical(&req, id_of(&hazard)?).await
-}
-
 #[server(prefix = "/fn", endpoint = "reg_set_typical")]
-pub async fn set_typical(hazard: String, typical: bool) -> Result<(), AppError> {
+/// Sets the flag; answers it as it now is.
+pub async fn set_typical(hazard: String, typical: bool) -> Result<bool, AppError> {
     let (b, req) = backend::get()?;
-    b.set_typical(&req, id_of(&hazard)?, typical).await
+    b.set_typical(&req, id_of(&hazard)?, typical).await.map(|()| typical)
 }
 
 #[server(prefix = "/fn", endpoint = "reg_duties")]
@@ -749,28 +743,28 @@ fn RecordEnforcement(
     }
 }
 
-/// On a hazard's page: office and admin flag it as a typical case for exposure (曝光).
+/// On a hazard's page: office and admin flag it as a typical case for exposure (曝光). The flag
+/// comes with the hazard's page and each change's answer shows at once: no data of its own is
+/// loaded (a resource created here, inside the page's suspense, was made anew each time the
+/// server rendered the page, so its id no longer matched the browser's when the page hydrated).
 #[component]
-pub fn TypicalToggle(hazard_id: String) -> impl IntoView {
+pub fn TypicalToggle(hazard_id: String, typical: bool) -> impl IntoView {
     let set = ServerAction::<SetTypical>::new();
-    let id = hazard_id.clone();
-    let current = Resource::new(move || set.version().get(), move |_| load_typical(id.clone()));
+    let current = RwSignal::new(typical);
+    Effect::new(move |_| {
+        if let Some(Ok(now)) = set.value().get() {
+            current.set(now);
+        }
+    });
     view! {
-        <Suspense>
-            {move || {
-                let hazard_id = hazard_id.clone();
-                Suspend::new(async move {
-                    current.await.ok().map(|typical| view! {
-                        <ActionForm action=set attr:class="typical-toggle">
-                            <input type="hidden" name="hazard" value=hazard_id.clone()/>
-                            <input type="hidden" name="typical" value=(!typical).to_string()/>
-                            {typical.then(|| view! { <span class="badge typical">{t(Msg::RegTypical)}</span> })}
-                            <button type="submit" class="button secondary">{t(if typical { Msg::RegUnmarkTypical } else { Msg::RegMarkTypical })}</button>
-                        </ActionForm>
-                    })
-                })
-            }}
-        </Suspense>
+        <ActionForm action=set attr:class="typical-toggle">
+            <input type="hidden" name="hazard" value=hazard_id/>
+            <input type="hidden" name="typical" value=move || (!current.get()).to_string()/>
+            {move || current.get().then(|| view! { <span class="badge typical">{t(Msg::RegTypical)}</span> })}
+            <button type="submit" class="button secondary">
+                {move || t(if current.get() { Msg::RegUnmarkTypical } else { Msg::RegMarkTypical })}
+            </button>
+        </ActionForm>
     }
 }
 

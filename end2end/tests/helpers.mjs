@@ -71,16 +71,8 @@ export async function loggedIn(browser, user) {
   return { ctx, page };
 }
 
-/// Opens a path and waits for hydration. A page that has not hydrated after 45 s is reloaded
-/// once, and what it said is printed: on a loaded machine the closed-loop test's office phone
-/// has (rarely, not reproducibly) stalled there, and a person on a phone would reload too.
+/// Opens a path and waits for hydration.
 export async function visit(page, path) {
   await page.goto(`${BASE}${path}`);
-  try {
-    await page.waitForSelector('body[data-hydrated]', { timeout: 45_000 });
-  } catch {
-    console.error(`# ${path} did not hydrate in 45 s; reloading. The page said:\n# ${(page.xiaoanLog ?? []).slice(-20).join('\n# ')}`);
-    await page.reload();
-    await hydrated(page);
-  }
+  await hydrated(page);
 }

@@ -87,10 +87,6 @@ impl RegisterBackend for UiBackend {
         .await)
     }
 
-    async fn typical(&self, req: &Parts, hazard: Uuid) -> Result<bool, AppError> {
-        out(async { registers::typical(&self.0, &self.caller(req).await?, hazard).await }.await)
-    }
-
     async fn set_typical(&self, req: &Parts, hazard: Uuid, typical: bool) -> Result<(), AppError> {
         out(async {
             registers::set_typical(&self.0, &self.caller(req).await?, hazard, typical)

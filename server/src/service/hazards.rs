@@ -719,10 +719,14 @@ pub async fn verify(db: &storage::Db) -> Result<(Vec<Break>, u64)> {
 
 /// A hazard's screen, with a fresh id for the next action.
 pub async fn page(state: &AppState, caller: &Caller, id: Uuid) -> Result<app::api::HazardPage> {
+    let detail = detail(state, caller, id).await?;
+    let typical = matches!(caller.role, Role::Office | Role::Admin)
+        && storage::registers::is_typical(&state.db, &id.to_string()).await?;
     Ok(app::api::HazardPage {
-        detail: detail(state, caller, id).await?,
+        detail,
         event_id: Uuid::now_v7().to_string(),
         today: china_date(state.clock.now()),
+        typical,
     })
 }
 

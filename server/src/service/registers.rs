@@ -201,17 +201,6 @@ pub async fn set_typical(
     Ok(typical)
 }
 
-/// Whether a hazard the caller can see is flagged typical.
-pub async fn typical(state: &AppState, caller: &Caller, id: Uuid) -> Result<bool> {
-    let id_text = id.to_string();
-    match storage::hazards::school_path(&state.db, &id_text).await? {
-        Some(path) if scope::may_see_hazard_at(caller, &path) => {
-            store::is_typical(&state.db, &id_text).await
-        }
-        _ => Err(AppError::NotFound.into()),
-    }
-}
-
 // ---- The responsibility list ----
 
 fn duty_list(r: store::DutyListRow) -> DutyList {

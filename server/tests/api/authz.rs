@@ -1060,7 +1060,6 @@ const SERVER_FNS: &[(&str, &str, Option<[u16; 6]>)] = &[
     ("plans", "", Some([REFUSED, REFUSED, DONE, DONE, REFUSED, REFUSED])),
     ("cancel_plan", "id={plan}", Some([REFUSED, REFUSED, SKIP, SKIP, REFUSED, REFUSED])),
     ("load_hazard", "id={hazard}", Some([REFUSED, DONE, DONE, DONE, DONE, REFUSED])),
-    ("reg_typical", "hazard={hazard}", Some([REFUSED, DONE, DONE, DONE, DONE, REFUSED])),
     (
         "reg_set_typical",
         "hazard={hazard}&typical=true",
