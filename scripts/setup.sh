@@ -140,6 +140,7 @@ fuzz_run() {
 fuzz_merge() {
   fuzz_exec "$1" "fuzz/corpus/$1" "$FUZZ_TARGET_DIR/corpus/$1" -- -set_cover_merge=1 -use_counters=0
 }
+
 # schemathesis in a virtual environment kept with the builds (nothing installed system-wide).
 SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/xiaoan/venv"
 setup_schemathesis() {

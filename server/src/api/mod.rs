@@ -14,7 +14,7 @@ use crate::state::AppState;
 use app::domain::org::OrgKind;
 use app::domain::{Me, Role, SchoolSummary, SchoolType};
 use app::error::AppError;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -95,7 +95,9 @@ use utoipa::{OpenApi, ToSchema};
         registers::put_accident,
         registers::list_accidents,
     ),
+    modifiers(&CommonAnswers),
     components(schemas(
+        app::domain::report::Stage,
         LoginRequest,
         Me,
         Role,
@@ -108,6 +110,54 @@ use utoipa::{OpenApi, ToSchema};
     ))
 )]
 pub struct ApiDoc;
+
+/// The answers any operation can give besides its own, written once here so that the document
+/// names every status the API sends (the API fuzzer holds it to that): a malformed request,
+/// no login, a body too large or not JSON, a request too slow, the database away.
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::content::ContentBuilder;
+        use utoipa::openapi::{Ref, ResponseBuilder};
+        let error = |description: &str| {
+            let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorResponse")));
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", body.build())
+                .build()
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let public = matches!(
+                path.as_str(),
+                "/api/v1/health" | "/api/v1/openapi.json" | "/api/v1/session"
+            );
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for op in ops.into_iter().flatten() {
+                let body = op.request_body.is_some();
+                let params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut add = |code: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| error(description).into());
+                };
+                if body || params {
+                    add("400", "Malformed request: a parameter or the body does not parse.");
+                }
+                if !public {
+                    add("401", "Not logged in.");
+                }
+                if body {
+                    add("413", "The body is too large.");
+                    add("415", "The body is not of the media type this operation takes.");
+                }
+                add("408", "The request took too long (its body arrived too slowly).");
+                add("503", "The database is unreachable; retry after `Retry-After` seconds.");
+            }
+        }
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -213,7 +263,7 @@ pub struct SchoolQuery {
 async fn list_schools(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<SchoolQuery>,
+    extract::ApiQuery(q): extract::ApiQuery<SchoolQuery>,
 ) -> Result<Json<Vec<SchoolSummary>>, Error> {
     Ok(Json(schools::list(&state, &caller, q.q.as_deref().unwrap_or("")).await?))
 }
@@ -224,7 +274,7 @@ async fn list_schools(
 async fn get_school(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    extract::ApiPath(id): extract::ApiPath<i64>,
 ) -> Result<Json<SchoolSummary>, Error> {
     Ok(Json(schools::get(&state, &caller, id).await?))
 }
@@ -313,8 +363,8 @@ impl From<crate::storage::photos::PhotoRow> for PhotoInfo {
 async fn upload_photo(
     State(state): State<AppState>,
     caller: Caller,
-    Path(sha256): Path<String>,
-    Query(q): Query<PhotoUploadQuery>,
+    extract::ApiPath(sha256): extract::ApiPath<String>,
+    extract::ApiQuery(q): extract::ApiQuery<PhotoUploadQuery>,
     headers: axum::http::HeaderMap,
     body: Result<bytes::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Error> {
@@ -342,7 +392,7 @@ async fn upload_photo(
 async fn get_photo(
     State(state): State<AppState>,
     caller: Caller,
-    Path((sha256, variant)): Path<(String, String)>,
+    extract::ApiPath((sha256, variant)): extract::ApiPath<(String, String)>,
 ) -> Result<Response, Error> {
     let variant = crate::photo::store::Variant::parse(&variant).ok_or(AppError::NotFound)?;
     let (bytes, mime) = crate::service::photos::fetch(&state, &caller, &sha256, variant).await?;

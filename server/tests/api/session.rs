@@ -324,6 +324,22 @@ async fn the_openapi_document_describes_the_api() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+    // Every schema the document refers to is in it.
+    let text = doc.to_string();
+    for name in text.split("#/components/schemas/").skip(1) {
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        assert!(
+            doc["components"]["schemas"][&name].is_object(),
+            "{name} is referred to, not defined"
+        );
+    }
+    // The answers any operation can give are named on each: 401 unless public, 400/413/415 where
+    // there is a body, 503 everywhere.
+    let put_hazard = &doc["paths"]["/api/v1/hazards/{id}"]["put"]["responses"];
+    for code in ["400", "401", "413", "415", "503"] {
+        assert!(put_hazard[code].is_object(), "PUT /api/v1/hazards/{{id}} documents {code}");
+    }
+    assert!(doc["paths"]["/api/v1/health"]["get"]["responses"]["401"].is_null());
 }
 
 #[tokio::test]
