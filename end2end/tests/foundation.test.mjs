@@ -99,6 +99,27 @@ test('the admin creates a principal on the phone, who can then log in', async ()
   await ctx.close();
 });
 
+test('the admin reads who did what in the audit log, on the phone, and filters it', async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await login(page, 'principal', 'not-the-password', { js: false });
+  await login(page, 'admin');
+  await page.goto(`${BASE}/admin/audit`);
+  await hydrated(page);
+  const first = await page.locator('ul.audit li').first().textContent();
+  assert.ok(first.includes('login') && first.includes('admin'), `newest first: ${first}`);
+  await shot(page, 'admin-audit');
+  // A plain GET form: filter by account and action.
+  await page.fill('input[name=user]', 'principal');
+  await page.fill('input[name=action]', 'login');
+  await Promise.all([page.waitForURL(/user=principal/), page.click('form.card button[type=submit]')]);
+  await hydrated(page);
+  const rows = await page.locator('ul.audit li').allTextContents();
+  assert.ok(rows.length >= 1 && rows.every((r) => r.includes('login.failed')), rows.join(' | '));
+  assert.ok(rows[0].includes('未登录'), `a failed login has no actor: ${rows[0]}`);
+  await ctx.close();
+});
+
 test('schools can be searched on the phone and unknown pages say so', async () => {
   const ctx = await phone(browser);
   const page = await ctx.newPage();
