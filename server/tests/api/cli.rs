@@ -27,11 +27,21 @@ fn demo_loads_once_and_user_add_creates_accounts_with_clear_refusals() {
     let out = xiaoan(
         dir.path(),
         &["user", "add", "--role", "office", "--username", "zhou"],
-        Some("zhou-2026!"),
+        Some("river-lamp-2026!"),
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let cases: [(&[&str], Option<&str>, &str); 4] = [
-        (&["user", "add", "--role", "office", "--username", "zhou"], Some("zhou-2026!"), "taken"),
+    let cases: [(&[&str], Option<&str>, &str); 6] = [
+        (
+            &["user", "add", "--role", "office", "--username", "zhou"],
+            Some("river-lamp-2026!"),
+            "taken",
+        ),
+        (&["user", "add", "--role", "office", "--username", "lili"], Some("woaini1314"), "common"),
+        (
+            &["user", "add", "--role", "office", "--username", "lili"],
+            Some("lili-2026!"),
+            "username",
+        ),
         (
             &["user", "add", "--role", "principal", "--username", "lili"],
             Some("li-li-li-li"),
