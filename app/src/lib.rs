@@ -37,26 +37,8 @@ pub fn content_security_policy(inline_scripts: &str) -> String {
     )
 }
 
-/// On the server, the page's policy allows exactly the inline scripts rendering adds (hydration
-/// and streamed data), which carry this response's nonce.
-#[cfg(feature = "ssr")]
-fn set_page_policy() {
-    use leptos::nonce::use_nonce;
-    let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
-        return;
-    };
-    if let Ok(v) =
-        http::HeaderValue::from_str(&content_security_policy(&format!(" 'nonce-{nonce}'")))
-    {
-        res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
-    }
-}
-
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_page_policy();
     let lang = ui::detect_lang();
     view! {
         <!DOCTYPE html>

@@ -124,14 +124,36 @@ pub async fn run_to_completion(req: Request, next: Next) -> Response {
     }
 }
 
-/// Baseline headers on every response: the content security policy (pages set their own, with
-/// their nonce), no sniffing, no framing, no referrer to other sites, and HSTS when the public
-/// address is https.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// This request's CSP nonce: server rendering puts it on the inline scripts it writes (see
+/// [`crate::router`]), and [`security_headers`] names it in the page's policy.
+#[derive(Clone)]
+pub struct PageNonce(pub String);
+
+/// Baseline headers on every response: the content security policy (an HTML page's allows the
+/// inline scripts carrying this request's nonce; a response that set its own keeps it), no
+/// sniffing, no framing, no referrer to other sites, and HSTS when the public address is https.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let nonce = {
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    };
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let inline = if html { format!(" 'nonce-{nonce}'") } else { String::new() };
     if !h.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(v) = HeaderValue::from_str(&app::content_security_policy(""))
+        && let Ok(v) = HeaderValue::from_str(&app::content_security_policy(&inline))
     {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }

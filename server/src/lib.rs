@@ -86,6 +86,12 @@ pub fn router(state: AppState) -> Router {
         provide_context(backend.clone());
         provide_context(reports.clone());
         provide_context(registers.clone());
+        // The nonce the security headers will name, on every inline script rendering writes.
+        let nonce = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<http::PageNonce>().cloned());
+        if let Some(http::PageNonce(n)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(n));
+        }
     };
     let server_fns = {
         let context = context.clone();
