@@ -24,19 +24,6 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-/// The Content-Security-Policy of every response: scripts, styles, images and connections from
-/// this origin only, wasm compiled by the browser (`'wasm-unsafe-eval'`), inline scripts only
-/// when `inline_scripts` names them (a page's nonce, or the hash of a fixed script), photo
-/// previews from `blob:`, never framed.
-pub fn content_security_policy(inline_scripts: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_scripts}; \
-         style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self'; \
-         manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'"
-    )
-}
-
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = ui::detect_lang();

@@ -124,6 +124,19 @@ pub async fn run_to_completion(req: Request, next: Next) -> Response {
     }
 }
 
+/// The Content-Security-Policy of every response: scripts, styles, images and connections from
+/// this origin only, wasm compiled by the browser (`'wasm-unsafe-eval'`), inline scripts only
+/// when `inline_scripts` names them (a page's nonce, or the hash of a fixed script), photo
+/// previews from `blob:`, never framed.
+pub fn content_security_policy(inline_scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_scripts}; \
+         style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self'; \
+         manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
 /// This request's CSP nonce: server rendering puts it on the inline scripts it writes (see
 /// [`crate::router`]), and [`security_headers`] names it in the page's policy.
 #[derive(Clone)]
@@ -151,11 +164,18 @@ pub async fn security_headers(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
-    let inline = if html { format!(" 'nonce-{nonce}'") } else { String::new() };
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(v) = HeaderValue::from_str(&app::content_security_policy(&inline))
-    {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // Only an HTML page has inline scripts; every other response shares one policy.
+        static PLAIN: std::sync::LazyLock<Option<HeaderValue>> =
+            std::sync::LazyLock::new(|| HeaderValue::from_str(&content_security_policy("")).ok());
+        let policy = if html {
+            HeaderValue::from_str(&content_security_policy(&format!(" 'nonce-{nonce}'"))).ok()
+        } else {
+            PLAIN.clone()
+        };
+        if let Some(v) = policy {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
     }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));

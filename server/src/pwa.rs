@@ -96,7 +96,7 @@ fn shell_policy() -> &'static HeaderValue {
         use base64::Engine;
         let hash = base64::engine::general_purpose::STANDARD
             .encode(Sha256::digest(SHELL_SCRIPT.as_bytes()));
-        HeaderValue::from_str(&app::content_security_policy(&format!(" 'sha256-{hash}'")))
+        HeaderValue::from_str(&crate::http::content_security_policy(&format!(" 'sha256-{hash}'")))
             .unwrap_or(HeaderValue::from_static("default-src 'self'"))
     });
     &POLICY
