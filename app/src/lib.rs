@@ -22,7 +22,7 @@ use i18n::{Lang, Msg};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -70,32 +70,76 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/schools") view=pages::SchoolsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/users") view=pages::UsersPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/audit") view=pages::AuditLogPage ssr=SsrMode::Async/>
-                <Route path=path!("/me") view=pages::AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/inspect") view=inspect::StartPage ssr=SsrMode::Async/>
-                <Route path=path!("/inspections/:id") view=inspect::InspectionView ssr=SsrMode::Async/>
-                <Route path=path!("/checklists") view=planning::ChecklistsPage ssr=SsrMode::Async/>
-                <Route path=path!("/checklists/:id") view=planning::ChecklistPage ssr=SsrMode::Async/>
-                <Route path=path!("/plans") view=planning::PlansPage ssr=SsrMode::Async/>
-                <Route path=path!("/hazards/new") view=closure::NewHazardPage ssr=SsrMode::Async/>
-                <Route path=path!("/hazards/:id") view=closure::HazardView ssr=SsrMode::Async/>
-                <Route path=path!("/queue") view=closure::QueuePage ssr=SsrMode::Async/>
-                <Route path=path!("/ledger") view=closure::LedgerPage ssr=SsrMode::Async/>
-                <Route path=path!("/inbox") view=closure::InboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/outbox") view=outbox::OutboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/reports") view=reports::TablesPage ssr=SsrMode::Async/>
-                <Route path=path!("/submissions") view=reports::SubmissionsPage ssr=SsrMode::Async/>
-                <Route path=path!("/dashboard") view=reports::DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/schools") view={Lazy::<SchoolsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/me") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inspect") view={Lazy::<StartRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inspections/:id") view={Lazy::<InspectionRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/checklists") view={Lazy::<ChecklistsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/checklists/:id") view={Lazy::<ChecklistRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/hazards/new") view={Lazy::<NewHazardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/hazards/:id") view={Lazy::<HazardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/queue") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ledger") view={Lazy::<LedgerRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reports") view={Lazy::<TablesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/submissions") view={Lazy::<SubmissionsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
                 // @registers routes
-                <Route path=path!("/enforcement") view=registers::EnforcementPageView ssr=SsrMode::Async/>
-                <Route path=path!("/duties") view=registers::DutiesPage ssr=SsrMode::Async/>
-                <Route path=path!("/activities") view=registers::ActivitiesPageView ssr=SsrMode::Async/>
-                <Route path=path!("/accidents") view=registers::AccidentsPageView ssr=SsrMode::Async/>
+                <Route path=path!("/enforcement") view={Lazy::<EnforcementRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/duties") view={Lazy::<DutiesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/activities") view={Lazy::<ActivitiesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/accidents") view={Lazy::<AccidentsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
+}
+
+/// A page loaded on demand: in the browser its code is a separate part of the bundle (split by
+/// `cargo leptos build --split`), fetched when the page is first shown and kept by the service
+/// worker, so the first download carries only what login and the home page need.
+macro_rules! lazy_pages {
+    ($($route:ident => $($page:ident)::+),* $(,)?) => {$(
+        struct $route;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                use $($page)::+ as Shown;
+                view! { <Shown/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    SchoolsRoute => pages::SchoolsPage,
+    UsersRoute => pages::UsersPage,
+    AuditRoute => pages::AuditLogPage,
+    AccountRoute => pages::AccountPage,
+    StartRoute => inspect::StartPage,
+    InspectionRoute => inspect::InspectionView,
+    ChecklistsRoute => planning::ChecklistsPage,
+    ChecklistRoute => planning::ChecklistPage,
+    PlansRoute => planning::PlansPage,
+    NewHazardRoute => closure::NewHazardPage,
+    HazardRoute => closure::HazardView,
+    QueueRoute => closure::QueuePage,
+    LedgerRoute => closure::LedgerPage,
+    InboxRoute => closure::InboxPage,
+    OutboxRoute => outbox::OutboxPage,
+    TablesRoute => reports::TablesPage,
+    SubmissionsRoute => reports::SubmissionsPage,
+    DashboardRoute => reports::DashboardPage,
+    EnforcementRoute => registers::EnforcementPageView,
+    DutiesRoute => registers::DutiesPage,
+    ActivitiesRoute => registers::ActivitiesPageView,
+    AccidentsRoute => registers::AccidentsPageView,
 }
 
 /// The language of this page, from context (set by [`App`]).

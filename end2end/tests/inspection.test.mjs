@@ -78,6 +78,8 @@ test('an inspector walks an unannounced inspection with three photographed failu
   await hydrated(page);
   const id = new URL(page.url()).pathname.split('/').pop();
   const items = page.locator('article.check-item');
+  // The inspection page's code may still be on its way (pages load on demand).
+  await items.first().waitFor();
   const n = await items.count();
   assert.ok(n >= 10, `a real checklist (${n} items)`);
   assert.ok((await page.textContent('body')).includes('提交前学校看不到'), 'the inspector is told the visit is sealed');

@@ -12,8 +12,15 @@ fn mark_interactive() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    mark_interactive();
+    // Hydration waits for the code of a lazily loaded page (see `app::App`'s routes) before it
+    // walks the server's HTML, so it runs as a task; the page is interactive when it ends.
+    // (An error only says the executor is already set up.)
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("a page has a body");
+        leptos::mount::hydrate_from_async(body, app::App).await.forget();
+        mark_interactive();
+    });
 }
 
 /// Renders the whole app in the browser (the offline shell has no server-rendered page).
