@@ -74,11 +74,8 @@ pub async fn changes(
         }
         _ => cursor,
     };
-    let mut hazard_details = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id = Uuid::parse_str(&r.id).unwrap_or_default();
-        hazard_details.push(hazards::detail(state, caller, id).await?);
-    }
+    // The rows come from a list within the caller's scope: no second visibility check.
+    let hazard_details = hazards::details_of(state, caller, rows).await?;
 
     let plans = if scope::may_see_plans(caller) {
         plans::list(state, caller).await?.into_iter().filter(|p| !p.cancelled).collect()

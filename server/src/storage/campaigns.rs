@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 /// Saves a whole campaign with its phases and due dates in one transaction.
 pub async fn insert(db: &Db, bureau_id: i64, c: &CampaignPlan, now: DateTime<Utc>) -> Result<i64> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(

@@ -160,6 +160,7 @@ pub struct NewTemplate<'a> {
 pub async fn insert(db: &Db, t: &NewTemplate<'_>, now: DateTime<Utc>) -> Result<i64> {
     let published_at = (t.status == TemplateStatus::Published).then_some(now);
     let status = status_str(t.status);
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let version: i32 = sqlx::query_scalar(

@@ -65,6 +65,7 @@ pub async fn write_batch(
     answer_items: &[i64],
     records: &[GenRecord],
 ) -> Result<()> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         for chunk in hazards.chunks(400) {
@@ -134,6 +135,7 @@ pub async fn insert_users(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let mut ids = Vec::with_capacity(users.len());

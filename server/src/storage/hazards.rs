@@ -430,6 +430,35 @@ pub async fn events(db: &Db, hazard_id: &str) -> Result<Vec<EventRow>> {
     )
 }
 
+/// The events of several hazards in one statement, hazard by hazard, each in order.
+pub async fn events_of(db: &Db, hazard_ids: &[&str]) -> Result<Vec<EventRow>> {
+    if hazard_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    macro_rules! build {
+        ($b:ident) => {{
+            $b.push(" WHERE e.hazard_id IN (");
+            let mut ids = $b.separated(", ");
+            for id in hazard_ids {
+                ids.push_bind(*id);
+            }
+            $b.push(") ORDER BY e.hazard_id, e.seq");
+        }};
+    }
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_EVENTS);
+            build!(b);
+            b.build_query_as::<EventRow>().fetch_all(p).await?
+        }
+        Db::Postgres(p) => {
+            let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT_EVENTS);
+            build!(b);
+            b.build_query_as::<EventRow>().fetch_all(p).await?
+        }
+    })
+}
+
 /// Every event of every hazard, hazard by hazard in order (for `xiaoan verify`), a page at a time
 /// after (hazard id, seq).
 pub async fn events_after(db: &Db, after: (&str, i32), limit: i64) -> Result<Vec<EventRow>> {
@@ -490,9 +519,10 @@ pub async fn apply(
 ) -> Result<Option<i32>> {
     let c = &a.changes;
     let plan = c.plan.as_ref();
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
-        let updated = sqlx::query(
+        let updated: Option<i32> = sqlx::query_scalar(
             "UPDATE hazards SET status = $1, version = version + 1, updated_at = $2, \
              plan_responsible = COALESCE($3, plan_responsible), plan_measures = COALESCE($4, plan_measures), \
              plan_funds_cents = COALESCE($5, plan_funds_cents), plan_deadline = COALESCE($6, plan_deadline), \
@@ -501,17 +531,15 @@ pub async fn apply(
              return_reason = COALESCE($11, return_reason), deadline = COALESCE($12, deadline), \
              closed_at = COALESCE($13, closed_at), planned_on = COALESCE(planned_on, $16), \
              rectified_on = COALESCE(rectified_on, $17), closed_on = COALESCE(closed_on, $18), \
-             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15")
+             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15 RETURNING version")
             .bind(a.to_status).bind(now)
             .bind(plan.map(|x| x.0.clone())).bind(plan.map(|x| x.1.clone())).bind(plan.map(|x| x.2))
             .bind(plan.map(|x| x.3)).bind(plan.map(|x| x.4.clone()))
             .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
             .bind(c.deadline).bind(c.closed_at).bind(a.hazard_id).bind(a.expected_version)
             .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
-            .execute(&mut *tx).await?.rows_affected();
-        if updated == 0 {
-            return Ok(None);
-        }
+            .fetch_optional(&mut *tx).await?;
+        let Some(version) = updated else { return Ok(None) };
         let (prev_hash, prev_seq): (String, i32) = sqlx::query_as(
             "SELECT hash, seq FROM hazard_events WHERE hazard_id = $1 ORDER BY seq DESC LIMIT 1")
             .bind(a.hazard_id).fetch_one(&mut *tx).await?;
@@ -536,8 +564,6 @@ pub async fn apply(
                 .bind(event).bind(payload).bind(now).execute(&mut *tx).await?;
         }
         super::audit::append_on!(&mut *tx, &a.audit, now)?;
-        let version: i32 = sqlx::query_scalar("SELECT version FROM hazards WHERE id = $1")
-            .bind(a.hazard_id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(version))
     })
@@ -551,6 +577,7 @@ pub async fn report(
     webhook: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let created = insert_new_hazard!(tx, h, now);

@@ -146,6 +146,7 @@ pub struct DraftWrite<'a> {
 /// Creates or replaces a draft with all its answers and photo references, in one transaction.
 /// Returns whether it was created. Never touches a submitted inspection.
 pub async fn save_draft(db: &Db, d: &DraftWrite<'_>, now: DateTime<Utc>) -> Result<bool> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let created = sqlx::query(
@@ -200,6 +201,7 @@ pub struct SubmitWrite {
 /// Submits a draft and reports the hazards it raised, in one transaction. Returns false when the
 /// inspection was no longer a draft (a repeated submit changes nothing).
 pub async fn submit(db: &Db, id: &str, w: &SubmitWrite, now: DateTime<Utc>) -> Result<bool> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let n = sqlx::query(

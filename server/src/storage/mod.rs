@@ -56,7 +56,22 @@ pub fn migrator(url: &str) -> &'static sqlx::migrate::Migrator {
     if url.starts_with("sqlite:") { &SQLITE_MIGRATIONS } else { &POSTGRES_MIGRATIONS }
 }
 
+/// SQLite takes one writer at a time. Writers queue here, in the process, instead of waking and
+/// sleeping in SQLite's busy handler (which sleeps up to 100 ms at a time, and cannot help a
+/// read transaction that must upgrade after another commit). The embedded database has one
+/// server process, so this queue sees every writer of the app.
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 impl Db {
+    /// Held for the length of a write transaction: on SQLite the app's turn to write (see
+    /// [`SQLITE_WRITER`]); nothing on PostgreSQL, whose row locks let writers run together.
+    pub(crate) async fn writer(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+        match self {
+            Db::Sqlite(_) => Some(SQLITE_WRITER.lock().await),
+            Db::Postgres(_) => None,
+        }
+    }
+
     /// Connects and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Db> {
         let db = if url.starts_with("sqlite:") {

@@ -46,6 +46,7 @@ pub async fn insert_bureau(
     now: DateTime<Utc>,
 ) -> Result<(i64, String)> {
     let (parent_id, parent_path) = parent.map_or((None, "/"), |(id, path)| (Some(id), path));
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -66,6 +67,7 @@ pub async fn insert_school(
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (lat, lng) = f.coordinates.unzip();
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(

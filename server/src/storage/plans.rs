@@ -87,6 +87,7 @@ pub struct PlanWrite<'a> {
 /// Creates or replaces a plan with its schools and team, in one transaction. Returns whether
 /// it was created.
 pub async fn put(db: &Db, w: &PlanWrite<'_>, now: DateTime<Utc>) -> Result<bool> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let created = sqlx::query(

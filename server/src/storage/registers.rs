@@ -110,6 +110,7 @@ pub async fn insert_enforcement(
     let persons = serde_json::to_string(r.persons).unwrap_or_else(|_| "[]".into());
     let attachments = serde_json::to_string(r.attachments).unwrap_or_else(|_| "[]".into());
     let count = r.persons.len() as i32;
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let created = sqlx::query(
@@ -300,6 +301,7 @@ pub struct NewSignature<'a> {
 /// (and writes nothing) when the school has signed it already.
 pub async fn sign(db: &Db, s: &NewSignature<'_>, now: DateTime<Utc>) -> Result<bool> {
     let items = serde_json::to_string(s.school_items).unwrap_or_else(|_| "[]".into());
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let created = sqlx::query(
@@ -347,6 +349,7 @@ const SELECT_ACTIVITY: &str = "SELECT a.id, a.school_id, s.name AS school_name, 
      FROM activities a JOIN orgs s ON s.id = a.school_id JOIN users u ON u.id = a.created_by";
 
 pub async fn insert_activity(db: &Db, a: &NewActivity<'_>, now: DateTime<Utc>) -> Result<bool> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let created = sqlx::query(

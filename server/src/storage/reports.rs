@@ -235,6 +235,7 @@ pub struct NewSubmission<'a> {
 /// already filed this item (under another id).
 pub async fn insert_submission(db: &Db, n: &NewSubmission<'_>, now: DateTime<Utc>) -> Result<bool> {
     let attachments = serde_json::to_string(n.attachments).unwrap_or_else(|_| "[]".into());
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let inserted = sqlx::query(
@@ -263,6 +264,7 @@ pub async fn remind(
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         let mut sent = 0;

@@ -17,6 +17,7 @@ pub async fn failures_since(
 
 /// Records one failure under each key, in one transaction.
 pub async fn record(db: &Db, keys: &[&str], now: DateTime<Utc>) -> Result<()> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         for key in keys {

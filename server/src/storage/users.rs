@@ -78,6 +78,7 @@ pub async fn insert(db: &Db, u: &NewUser<'_>, now: DateTime<Utc>) -> Result<i64,
 
 /// Sets the password and ends every session of the user, in one transaction.
 pub async fn set_password(db: &Db, id: i64, hash: &str, now: DateTime<Utc>) -> Result<()> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
@@ -90,6 +91,7 @@ pub async fn set_password(db: &Db, id: i64, hash: &str, now: DateTime<Utc>) -> R
 
 /// Disables or enables a user; disabling ends every session, in the same transaction.
 pub async fn set_disabled(db: &Db, id: i64, disabled: bool, now: DateTime<Utc>) -> Result<()> {
+    let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
         sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
