@@ -218,16 +218,23 @@ impl<'a> ListQuery<'a> {
 
 /// Adds the WHERE clause of `q` (without the status filter when `with_status` is false).
 macro_rules! push_filters {
-    ($b:expr, $q:expr, $with_status:expr) => {{
+    ($b:expr, $q:expr, $with_status:expr, $sqlite:expr) => {{
         let q: &ListQuery<'_> = $q;
         $b.push(" WHERE 1 = 1");
         match q.within {
             // The schools first (a few thousand org rows at most), then their hazards through
             // the school index: a join filtered on the path let SQLite scan every hazard of the
-            // province for one county (its LIKE cannot use the path index).
+            // province for one county. On SQLite the prefix is a GLOB, which (unlike its
+            // case-blind LIKE) is a range of the path index instead of a scan of every org; paths
+            // hold only digits and slashes, never a wildcard.
             Within::Path(path) => {
-                $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ");
-                $b.push_bind(format!("{path}%"));
+                if $sqlite {
+                    $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path GLOB ");
+                    $b.push_bind(format!("{path}*"));
+                } else {
+                    $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ");
+                    $b.push_bind(format!("{path}%"));
+                }
                 $b.push(")");
             }
             Within::School(id) => {
@@ -315,7 +322,7 @@ macro_rules! push_filters {
 /// The three statements behind a page of hazards, each starting with `$prefix` (empty, or an
 /// EXPLAIN): the page, the counts per status (ignoring the status filter), the overdue count.
 macro_rules! list_statements {
-    ($q:expr, $prefix:expr) => {{
+    ($q:expr, $prefix:expr, $sqlite:expr) => {{
         let q: &ListQuery<'_> = $q;
         let order = if q.order_queue {
             " ORDER BY h.updated_at, h.id"
@@ -323,20 +330,20 @@ macro_rules! list_statements {
             " ORDER BY CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END, h.deadline, h.id"
         };
         let mut b = sqlx::QueryBuilder::new(format!("{}{SELECT}", $prefix));
-        push_filters!(b, q, true);
+        push_filters!(b, q, true, $sqlite);
         b.push(order);
         b.push(" LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
         let mut c = sqlx::QueryBuilder::new(format!(
             "{}SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
             $prefix
         ));
-        push_filters!(c, q, false);
+        push_filters!(c, q, false, $sqlite);
         c.push(" GROUP BY h.status");
         let mut o = sqlx::QueryBuilder::new(format!(
             "{}SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
             $prefix
         ));
-        push_filters!(o, q, true);
+        push_filters!(o, q, true, $sqlite);
         o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
         (b, c, o)
     }};
@@ -344,8 +351,9 @@ macro_rules! list_statements {
 
 /// A page of hazards, the counts per status (ignoring the status filter) and the overdue count.
 pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(String, i64)>, i64)> {
+    let sqlite = matches!(db, Db::Sqlite(_));
     Ok(on_db!(db, p => {
-        let (mut b, mut c, mut o) = list_statements!(q, "");
+        let (mut b, mut c, mut o) = list_statements!(q, "", sqlite);
         let rows = b.build_query_as::<HazardRow>().fetch_all(p).await?;
         let counts = c.build_query_as::<(String, i64)>().fetch_all(p).await?;
         let overdue: i64 = o.build_query_scalar().fetch_one(p).await?;
@@ -358,11 +366,11 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Vec<HazardRow>> {
     type Builders<D> = (sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>);
     Ok(match db {
         Db::Sqlite(p) => {
-            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "");
+            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "", true);
             b.build_query_as().fetch_all(p).await?
         }
         Db::Postgres(p) => {
-            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "");
+            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "", false);
             b.build_query_as().fetch_all(p).await?
         }
     })
@@ -381,7 +389,7 @@ pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
     let mut plans = Vec::new();
     match db {
         Db::Sqlite(p) => {
-            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ");
+            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ", true);
             for mut s in [b, c, o] {
                 let sql = s.sql().as_str().trim_start_matches("EXPLAIN QUERY PLAN ").to_owned();
                 let rows: Vec<(i64, i64, i64, String)> = s.build_query_as().fetch_all(p).await?;
@@ -391,7 +399,7 @@ pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
         }
         Db::Postgres(p) => {
             const PREFIX: &str = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ";
-            let (b, c, o) = list_statements!(q, PREFIX);
+            let (b, c, o) = list_statements!(q, PREFIX, false);
             for mut s in [b, c, o] {
                 let sql = s.sql().as_str().trim_start_matches(PREFIX).to_owned();
                 let rows: Vec<(String,)> = s.build_query_as().fetch_all(p).await?;
