@@ -82,6 +82,8 @@ test('a hazard goes round the closed loop across three phones', async () => {
   await shot(off.page, 'queue-office');
   await item.locator('details.return > summary').click();
   await Promise.all([off.page.waitForURL(`${BASE}/queue`), item.locator('button[name="form[reason]"]').first().click()]);
+  // The URL was /queue already: the return has happened when the hazard leaves the queue.
+  await item.waitFor({ state: 'detached', timeout: 30_000 });
 
   // Principal: sees the reason, resubmits.
   await open(pr.page, hazardPath);
@@ -93,6 +95,7 @@ test('a hazard goes round the closed loop across three phones', async () => {
   const again = off.page.locator('.queue-item', { hasText: '二楼走廊灭火器压力不足' });
   await again.locator('details.approve > summary').click();
   await Promise.all([off.page.waitForURL(`${BASE}/queue`), again.locator('details.approve button[type=submit]').click()]);
+  await again.waitFor({ state: 'detached', timeout: 30_000 });
   await open(off.page, hazardPath);
   await off.page.locator('.status.closed').waitFor();
   const timeline = await off.page.locator('.timeline li').allTextContents();
