@@ -56,11 +56,14 @@ fn id(seed: u64, kind: u64, n: u64) -> String {
     Uuid::from_u64_pair(seed ^ (kind << 56), n).to_string()
 }
 
-/// 10:00 China time on `day`, plus `minutes`.
-fn at(day: NaiveDate, minutes: i64) -> DateTime<Utc> {
-    crate::storage::reports::china_midnight(day)
-        + TimeDelta::hours(10)
-        + TimeDelta::minutes(minutes)
+/// 10:00 China time on `day`, plus `minutes`, but never later than an hour and a half before
+/// `now` (shifted by the same `minutes`): before 10:00 today that hour has not come yet, and a
+/// record from the future would sit ahead of every changes-feed cursor. Both bounds grow with
+/// `day` and `minutes`, so a hazard's events keep their order.
+fn at(now: DateTime<Utc>, day: NaiveDate, minutes: i64) -> DateTime<Utc> {
+    let minutes = TimeDelta::minutes(minutes);
+    (crate::storage::reports::china_midnight(day) + TimeDelta::hours(10) + minutes)
+        .min(now - TimeDelta::minutes(90) + minutes)
 }
 
 pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
@@ -212,8 +215,8 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
                 reported_by: inspector,
                 reporter_org_id: county,
                 version: 0,
-                created_at: at(found, 0),
-                updated_at: at(found, 0),
+                created_at: at(now, found, 0),
+                updated_at: at(now, found, 0),
                 closed_at: None,
                 area: Area::ALL[rng.gen_range(0..Area::ALL.len())].as_str(),
                 plan_funds_cents: None,
@@ -226,7 +229,7 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
                 if seq > 1 {
                     day = (day + Days::new(rng.gen_range(0..6))).min(today);
                 }
-                let when = at(day, i64::from(seq) * 7);
+                let when = at(now, day, i64::from(seq) * 7);
                 let event_id = id(o.seed, 2, k * 8 + seq as u64);
                 let payload = "{}".to_owned();
                 let hash = chain_hash(
@@ -285,7 +288,7 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
                     school_id: school,
                     template_id: template,
                     created_by: by,
-                    submitted_at: at(found, -30),
+                    submitted_at: at(now, found, -30),
                 });
             }
             if k % 50 == 0 {
@@ -302,7 +305,7 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
                     persons_count: rng.gen_range(0..3),
                     taken_on: found,
                     created_by: office,
-                    created_at: at(found, 60),
+                    created_at: at(now, found, 60),
                 });
             }
         }
