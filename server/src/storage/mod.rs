@@ -59,15 +59,26 @@ pub fn migrator(url: &str) -> &'static sqlx::migrate::Migrator {
 /// SQLite takes one writer at a time. Writers queue here, in the process, instead of waking and
 /// sleeping in SQLite's busy handler (which sleeps up to 100 ms at a time, and cannot help a
 /// read transaction that must upgrade after another commit). The embedded database has one
-/// server process, so this queue sees every writer of the app.
-static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// server process, so this queue sees every writer of the app. There is one queue per database
+/// file: pools on different files never wait for each other, and pools on the same file share it.
+fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::{Arc, LazyLock, Mutex};
+    static WRITERS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Mutex::default);
+    let file = pool.connect_options().get_filename().to_owned();
+    let mut writers = WRITERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Arc::clone(writers.entry(file).or_default())
+}
 
 impl Db {
-    /// Held for the length of a write transaction: on SQLite the app's turn to write (see
-    /// [`SQLITE_WRITER`]); nothing on PostgreSQL, whose row locks let writers run together.
-    pub(crate) async fn writer(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    /// Held for the length of a write transaction: on SQLite the app's turn to write on that
+    /// database file (see [`sqlite_writer`]); nothing on PostgreSQL, whose row locks let writers
+    /// run together.
+    pub(crate) async fn writer(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         match self {
-            Db::Sqlite(_) => Some(SQLITE_WRITER.lock().await),
+            Db::Sqlite(p) => Some(sqlite_writer(p).lock_owned().await),
             Db::Postgres(_) => None,
         }
     }
