@@ -149,7 +149,7 @@ pub async fn resolve(state: &AppState, meta: &RequestMeta) -> Result<Option<Call
         sessions::delete(&state.db, &hash).await?;
         return Ok(None);
     }
-    let Some(user) = storage::users::by_id(&state.db, s.user_id).await? else { return Ok(None) };
+    let user = s.user;
     let Some(role) = Role::parse(&user.role) else { return Ok(None) };
     if user.disabled {
         return Ok(None);

@@ -4,13 +4,6 @@ use super::{Db, on_db};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct SessionRow {
-    pub user_id: i64,
-    pub last_seen_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
     pub user_id: i64,
@@ -28,9 +21,21 @@ pub async fn insert(db: &Db, s: &NewSession<'_>, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
-pub async fn get(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {
-    Ok(on_db!(db, p => sqlx::query_as::<_, SessionRow>(
-        "SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
+/// A session with its user, read together: every request of a signed-in user starts here.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionUser {
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub user: super::users::UserRow,
+}
+
+pub async fn get(db: &Db, token_hash: &str) -> Result<Option<SessionUser>> {
+    let sql = format!(
+        "{} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1",
+        super::users::SELECT_USER.replacen("SELECT ", "SELECT s.last_seen_at, s.expires_at, ", 1)
+    );
+    Ok(on_db!(db, p => sqlx::query_as::<_, SessionUser>(sqlx::AssertSqlSafe(sql))
         .bind(token_hash).fetch_optional(p).await?))
 }
 
