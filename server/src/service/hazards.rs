@@ -385,14 +385,7 @@ pub async fn explain(
 
 /// The principals of a school (who are told of its hazards).
 pub async fn principals_of(state: &AppState, school_id: i64) -> Result<Vec<i64>> {
-    let school =
-        storage::orgs::get_school(&state.db, school_id).await?.ok_or(AppError::NotFound)?;
-    Ok(storage::users::list_under(&state.db, &school.path)
-        .await?
-        .into_iter()
-        .filter(|u| u.role == Role::Principal.as_str() && !u.disabled && u.org_id == school_id)
-        .map(|u| u.id)
-        .collect())
+    storage::users::principals_of(&state.db, school_id).await
 }
 
 /// The discoverer and the safety office over the discovering unit (who review a submission).

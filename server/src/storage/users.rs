@@ -18,7 +18,7 @@ pub struct UserRow {
     pub disabled: bool,
 }
 
-const SELECT_USER: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name, \
+pub(super) const SELECT_USER: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name, \
      o.path AS org_path, u.password_hash, u.disabled FROM users u JOIN orgs o ON o.id = u.org_id";
 
 pub struct NewUser<'a> {
@@ -54,10 +54,41 @@ pub async fn list_under(db: &Db, path_prefix: &str) -> Result<Vec<UserRow>> {
 
 /// The enabled safety-office users of `org_path`'s org or of any org above it.
 pub async fn office_over(db: &Db, org_path: &str) -> Result<Vec<i64>> {
+    // The path names every org above and including the unit ("/1/7/"): their users, by index.
+    let orgs: Vec<i64> = org_path.split('/').filter_map(|s| s.parse().ok()).collect();
+    if orgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    macro_rules! build {
+        ($b:ident) => {{
+            let mut ids = $b.separated(", ");
+            for id in &orgs {
+                ids.push_bind(*id);
+            }
+            $b.push(") ORDER BY id");
+        }};
+    }
+    const SQL: &str =
+        "SELECT id FROM users WHERE role = 'office' AND disabled = FALSE AND org_id IN (";
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SQL);
+            build!(b);
+            b.build_query_scalar::<i64>().fetch_all(p).await?
+        }
+        Db::Postgres(p) => {
+            let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(SQL);
+            build!(b);
+            b.build_query_scalar::<i64>().fetch_all(p).await?
+        }
+    })
+}
+
+/// The enabled principals of a school.
+pub async fn principals_of(db: &Db, school_id: i64) -> Result<Vec<i64>> {
     Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>(
-        "SELECT u.id FROM users u JOIN orgs o ON o.id = u.org_id \
-         WHERE u.role = 'office' AND u.disabled = FALSE AND $1 LIKE o.path || '%' ORDER BY u.id")
-        .bind(org_path).fetch_all(p).await?))
+        "SELECT id FROM users WHERE org_id = $1 AND role = 'principal' AND disabled = FALSE ORDER BY id")
+        .bind(school_id).fetch_all(p).await?))
 }
 
 pub async fn count_under(db: &Db, path_prefix: &str) -> Result<i64> {
