@@ -456,14 +456,18 @@ pub async fn act(
     let id_text = id.to_string();
     let r = visible(state, caller, &id_text).await?;
     let event_id = e.event_id.to_string();
-    match storage::hazards::event_hazard(&state.db, &event_id).await? {
-        Some(h) if h == id_text => return detail_of(state, caller, r).await,
-        Some(_) => return Err(AppError::Malformed.into()),
-        None => {}
+    let mut events = storage::hazards::events_and_event(&state.db, &id_text, &event_id).await?;
+    if let Some(done) = events.iter().find(|x| x.event_id == event_id) {
+        // A retry: answer the current state. The same id on another hazard is a client's bug.
+        if done.hazard_id != id_text {
+            return Err(AppError::Malformed.into());
+        }
+        return Ok(assemble(state, caller, r, events));
     }
     if e.expected_version != r.version {
-        return Err(AppError::Stale(Box::new(detail_of(state, caller, r).await?)).into());
+        return Err(AppError::Stale(Box::new(assemble(state, caller, r, events))).into());
     }
+    let head = events.last().map(|x| (x.hash.clone(), x.seq)).ok_or(AppError::Internal)?;
     let note = bounded(&e.note)?;
     let reason = bounded(&e.reason)?;
     if e.photos.len() > 12 {
@@ -577,6 +581,7 @@ pub async fn act(
     let apply = Apply {
         hazard_id: &id_text,
         expected_version: e.expected_version,
+        head: (&head.0, head.1),
         to_status: to.as_str(),
         changes,
         photo_refs: refs,
@@ -611,7 +616,27 @@ pub async fn act(
     };
     let applied = storage::hazards::apply(&state.db, &apply, make_event, now).await;
     match applied {
-        Ok(Some(_)) => {}
+        Ok(Some(e)) => {
+            // Answer from what was just written: the row read back, the events already read and
+            // the one appended.
+            if let Some(r) = storage::hazards::get(&state.db, &id_text).await? {
+                events.push(storage::hazards::EventRow {
+                    hazard_id: id_text,
+                    seq: e.seq,
+                    event_id: e.event_id,
+                    action: e.action.to_owned(),
+                    actor_id: e.actor_id,
+                    actor_name: caller.user.display_name.clone(),
+                    at: e.at,
+                    from_status: e.from_status.map(str::to_owned),
+                    to_status: e.to_status.to_owned(),
+                    payload: e.payload,
+                    prev_hash: e.prev_hash,
+                    hash: e.hash,
+                });
+                return Ok(assemble(state, caller, r, events));
+            }
+        }
         // Someone acted between our read and our write: answer as a stale version.
         Ok(None) => {
             let current = visible(state, caller, &id_text).await?;

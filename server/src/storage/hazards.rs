@@ -432,10 +432,7 @@ const SELECT_EVENTS: &str = "SELECT e.hazard_id, e.seq, e.event_id, e.action, e.
 
 /// A hazard's events in order.
 pub async fn events(db: &Db, hazard_id: &str) -> Result<Vec<EventRow>> {
-    let sql = format!("{SELECT_EVENTS} WHERE e.hazard_id = $1 ORDER BY e.seq");
-    Ok(
-        on_db!(db, p => sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql)).bind(hazard_id).fetch_all(p).await?),
-    )
+    events_of(db, &[hazard_id]).await
 }
 
 /// The events of several hazards in one statement, hazard by hazard, each in order.
@@ -477,12 +474,12 @@ pub async fn events_after(db: &Db, after: (&str, i32), limit: i64) -> Result<Vec
         .bind(after.0).bind(after.1).bind(limit).fetch_all(p).await?))
 }
 
-/// The hazard an event id was applied to, if it was.
-pub async fn event_hazard(db: &Db, event_id: &str) -> Result<Option<String>> {
-    Ok(
-        on_db!(db, p => sqlx::query_scalar::<_, String>("SELECT hazard_id FROM hazard_events WHERE event_id = $1")
-        .bind(event_id).fetch_optional(p).await?),
-    )
+/// A hazard's events in order, and the event `event_id` wherever it was applied: an action reads
+/// the head of the hazard's chain and learns whether it is a retry in one statement.
+pub async fn events_and_event(db: &Db, hazard_id: &str, event_id: &str) -> Result<Vec<EventRow>> {
+    let sql = format!("{SELECT_EVENTS} WHERE e.hazard_id = $1 OR e.event_id = $2 ORDER BY e.seq");
+    Ok(on_db!(db, p => sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
+        .bind(hazard_id).bind(event_id).fetch_all(p).await?))
 }
 
 /// What an action changes on the hazard; None leaves a field as it is.
@@ -507,6 +504,9 @@ pub struct Changes {
 pub struct Apply<'a> {
     pub hazard_id: &'a str,
     pub expected_version: i32,
+    /// The head of the hazard's chain at `expected_version`: its hash and seq. Every event moves
+    /// the version, so if another event came after this head, the version check refuses.
+    pub head: (&'a str, i32),
     pub to_status: &'static str,
     pub changes: Changes,
     pub photo_refs: Vec<(String, &'static str)>,
@@ -517,14 +517,14 @@ pub struct Apply<'a> {
 }
 
 /// Applies an action: the hazard moves only if it is still at `expected_version` (else Ok(None):
-/// someone else acted first), and its event — hashed over the previous event's hash by `hash` —
-/// is appended in the same transaction. Returns the new version.
+/// someone else acted first), and its event — made by `event` over the head's hash and next
+/// seq — is appended in the same transaction. Returns the event appended.
 pub async fn apply(
     db: &Db,
     a: &Apply<'_>,
-    event: impl Fn(&str, i32) -> NewEvent,
+    event: impl FnOnce(&str, i32) -> NewEvent,
     now: DateTime<Utc>,
-) -> Result<Option<i32>> {
+) -> Result<Option<NewEvent>> {
     let c = &a.changes;
     let plan = c.plan.as_ref();
     let _writer = db.writer().await;
@@ -547,11 +547,10 @@ pub async fn apply(
             .bind(c.deadline).bind(c.closed_at).bind(a.hazard_id).bind(a.expected_version)
             .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
             .fetch_optional(&mut *tx).await?;
-        let Some(version) = updated else { return Ok(None) };
-        let (prev_hash, prev_seq): (String, i32) = sqlx::query_as(
-            "SELECT hash, seq FROM hazard_events WHERE hazard_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(a.hazard_id).fetch_one(&mut *tx).await?;
-        let e = event(&prev_hash, prev_seq + 1);
+        if updated.is_none() {
+            return Ok(None);
+        }
+        let e = event(a.head.0, a.head.1 + 1);
         sqlx::query(
             "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
              prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
@@ -573,7 +572,7 @@ pub async fn apply(
         }
         super::audit::append_on!(&mut *tx, &a.audit, now)?;
         tx.commit().await?;
-        Ok(Some(version))
+        Ok(Some(e))
     })
 }
 

@@ -228,9 +228,25 @@ async fn a_retried_event_is_applied_once_and_answers_the_same_state() {
     let (id, h) = report(&app, &inspector, school, "general", vec![]).await;
     let event = plan(version(&h));
     let first = ok(act(&app, &principal, id, event.clone()).await).await;
-    let again = ok(act(&app, &principal, id, event).await).await;
+    let again = ok(act(&app, &principal, id, event.clone()).await).await;
     assert_eq!(first["summary"], again["summary"]);
     assert_eq!(again["events"].as_array().expect("events").len(), 2, "report and one plan");
+    // The answer to the action is exactly what reading the hazard afterwards gives.
+    let read: Value =
+        app.get(&principal, &format!("/api/v1/hazards/{id}")).await.json().await.expect("json");
+    assert_eq!(first, read);
+    assert_eq!(again, read);
+    // The same event id sent for another hazard is refused, and nothing moves there.
+    let (other, _) = report(&app, &inspector, school, "general", vec![]).await;
+    let before: Value =
+        app.get(&principal, &format!("/api/v1/hazards/{other}")).await.json().await.expect("json");
+    let mut reused = event;
+    reused["expected_version"] = json!(version(&before));
+    let (status, e) = error_of(act(&app, &principal, other, reused).await).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed")));
+    let after: Value =
+        app.get(&principal, &format!("/api/v1/hazards/{other}")).await.json().await.expect("json");
+    assert_eq!(after, before);
     // A repeated report is harmless too.
     let body = json!({ "school_id": school, "title": "灭火器压力不足", "level": "general" });
     let res = inspector
