@@ -317,6 +317,7 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
         made.records += records.len() as u64;
         n += size;
     }
+    storage::dataset::analyze(&state.db).await?;
     Ok(made)
 }
 
