@@ -124,6 +124,36 @@ pub async fn run_to_completion(req: Request, next: Next) -> Response {
     }
 }
 
+/// How long a page may take to render before it is rendered again. A page renders in well under
+/// a second even at province size; rarely (about one page load in several hundred in the test
+/// suite) Leptos's server rendering waits for a wake-up that never comes, and the page would hang
+/// until the request timeout.
+pub const PAGE_STALL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Renders a page with `pages` (the Leptos routes), and renders it once more if the first render
+/// stalls for [`PAGE_STALL`]. Only GET: rendering a page reads and never writes (forms post to
+/// server functions, which are not retried), so a second render is safe and the page arrives a
+/// few seconds late instead of never.
+pub async fn render_page(
+    pages: axum::Router,
+    req: Request,
+    stall: std::time::Duration,
+) -> Response {
+    use tower::ServiceExt;
+    if req.method() != Method::GET {
+        return pages.oneshot(req).await.into_response();
+    }
+    let (parts, _) = req.into_parts();
+    let again = || Request::from_parts(parts.clone(), axum::body::Body::empty());
+    match tokio::time::timeout(stall, pages.clone().oneshot(again())).await {
+        Ok(res) => res.into_response(),
+        Err(_) => {
+            tracing::warn!(path = parts.uri.path(), "a page render stalled; rendering it again");
+            pages.oneshot(again()).await.into_response()
+        }
+    }
+}
+
 /// The Content-Security-Policy of every response: scripts, styles, images and connections from
 /// this origin only, wasm compiled by the browser (`'wasm-unsafe-eval'`), inline scripts only
 /// when `inline_scripts` names them (a page's nonce, or the hash of a fixed script), photo
@@ -292,6 +322,56 @@ async fn bounded(req: Request, next: Next, limit: std::time::Duration) -> Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A router whose page hangs on its first render and answers on the next, and how many
+    /// renders it was asked for.
+    fn stalling_pages() -> (axum::Router, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = calls.clone();
+        let page = move || {
+            let seen = seen.clone();
+            async move {
+                if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                    std::future::pending::<()>().await;
+                }
+                "rendered"
+            }
+        };
+        (axum::Router::new().fallback(page), calls)
+    }
+
+    fn request(method: Method) -> Request {
+        Request::builder().method(method).uri("/").body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_stalled_page_render_is_rendered_again() {
+        let (pages, calls) = stalling_pages();
+        let stall = std::time::Duration::from_millis(100);
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            render_page(pages, request(Method::GET), stall),
+        )
+        .await
+        .expect("the second render answers");
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(res.into_body(), 1024).await.unwrap();
+        assert_eq!(&body[..], b"rendered");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn only_page_reads_are_rendered_again() {
+        let (pages, calls) = stalling_pages();
+        let stall = std::time::Duration::from_millis(100);
+        let post = render_page(pages, request(Method::POST), stall);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(500), post).await.is_err(),
+            "a POST is never sent twice"
+        );
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

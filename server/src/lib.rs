@@ -101,13 +101,20 @@ pub fn router(state: AppState) -> Router {
     };
     let routes = generate_route_list(app::App);
     let shell_opts = state.leptos.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes.clone(), context, move || {
+            app::shell(shell_opts.clone())
+        })
+        .with_state(state.clone());
+    let render =
+        move |req: axum::extract::Request| http::render_page(pages.clone(), req, http::PAGE_STALL);
     Router::new()
         .merge(api::router())
         .route("/fn/{*name}", post(server_fns))
         .route("/lang", get(http::switch_language))
         .route("/sw.js", get(pwa::service_worker))
         .route("/shell", get(pwa::shell))
-        .leptos_routes_with_context(&state, routes, context, move || app::shell(shell_opts.clone()))
+        .leptos_routes_with_handler(routes, render)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(DefaultBodyLimit::max(256 * 1024))
         .merge(api::photo_router(state.config.max_photo_bytes))
