@@ -226,14 +226,19 @@ macro_rules! push_filters {
             // the school index: a join filtered on the path let SQLite scan every hazard of the
             // province for one county. On SQLite the prefix is a GLOB, which (unlike its
             // case-blind LIKE) is a range of the path index instead of a scan of every org; paths
-            // hold only digits and slashes, never a wildcard.
+            // hold only digits and slashes, never a wildcard. On PostgreSQL the range is spelled
+            // out with the pattern operators of the path index: a LIKE on a parameter cannot use
+            // the index in the generic plan PostgreSQL caches for a prepared statement, so every
+            // list statement scanned all orgs.
             Within::Path(path) => {
                 if $sqlite {
                     $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path GLOB ");
                     $b.push_bind(format!("{path}*"));
                 } else {
-                    $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ");
-                    $b.push_bind(format!("{path}%"));
+                    $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path ~>=~ ");
+                    $b.push_bind(path.to_owned());
+                    $b.push(" AND o.path ~<~ ");
+                    $b.push_bind(crate::storage::path_end(path));
                 }
                 $b.push(")");
             }

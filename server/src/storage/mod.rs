@@ -72,6 +72,17 @@ fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
     Arc::clone(writers.entry(file).or_default())
 }
 
+/// The first string after every path that starts with `prefix` (its last character moved one
+/// up: "/1/2/" ends before "/1/20"), for a range over the path index.
+pub(crate) fn path_end(prefix: &str) -> String {
+    let mut end = prefix.to_owned();
+    match end.pop() {
+        Some(last) => end.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX)),
+        None => end.push(char::MAX),
+    }
+    end
+}
+
 impl Db {
     /// Held for the length of a write transaction: on SQLite the app's turn to write on that
     /// database file (see [`sqlite_writer`]); nothing on PostgreSQL, whose row locks let writers
@@ -142,4 +153,19 @@ impl Db {
 /// constraint names).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_path_range_ends_right_after_its_prefix() {
+        let end = super::path_end("/1/2/");
+        assert_eq!(end, "/1/20");
+        for inside in ["/1/2/", "/1/2/17/", "/1/2/9999/"] {
+            assert!(inside >= "/1/2/" && inside < end.as_str(), "{inside}");
+        }
+        for outside in ["/1/20/", "/1/3/", "/1/1/5/", "/1/"] {
+            assert!(!(outside >= "/1/2/" && outside < end.as_str()), "{outside}");
+        }
+    }
 }
