@@ -391,7 +391,8 @@ pub async fn principals_of(state: &AppState, school_id: i64) -> Result<Vec<i64>>
 /// The discoverer and the safety office over the discovering unit (who review a submission).
 async fn reviewers_of(state: &AppState, r: &HazardRow) -> Result<Vec<i64>> {
     let mut ids = vec![r.reported_by];
-    for u in storage::users::office_over(&state.db, &r.reporter_org_path).await? {
+    let above = super::home::ancestors(&r.reporter_org_path);
+    for u in storage::users::office_over(&state.db, &above).await? {
         if !ids.contains(&u) {
             ids.push(u);
         }

@@ -445,28 +445,13 @@ pub async fn events_of(db: &Db, hazard_ids: &[&str]) -> Result<Vec<EventRow>> {
     if hazard_ids.is_empty() {
         return Ok(Vec::new());
     }
-    macro_rules! build {
-        ($b:ident) => {{
-            $b.push(" WHERE e.hazard_id IN (");
-            let mut ids = $b.separated(", ");
-            for id in hazard_ids {
-                ids.push_bind(*id);
-            }
-            $b.push(") ORDER BY e.hazard_id, e.seq");
-        }};
-    }
-    Ok(match db {
-        Db::Sqlite(p) => {
-            let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_EVENTS);
-            build!(b);
-            b.build_query_as::<EventRow>().fetch_all(p).await?
-        }
-        Db::Postgres(p) => {
-            let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT_EVENTS);
-            build!(b);
-            b.build_query_as::<EventRow>().fetch_all(p).await?
-        }
-    })
+    Ok(super::fetch_in!(
+        db,
+        format!("{SELECT_EVENTS} WHERE e.hazard_id IN ("),
+        hazard_ids,
+        ") ORDER BY e.hazard_id, e.seq",
+        build_query_as::<EventRow>().fetch_all
+    ))
 }
 
 /// Every event of every hazard, hazard by hazard in order (for `xiaoan verify`), a page at a time

@@ -47,6 +47,36 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// Runs `$head (item, item, …)$tail` on whichever pool `$db` holds, with each of `$items` (a
+/// slice of `Copy` values) bound in the list, and fetches with the builder method chain `$fetch`
+/// (e.g. `build_query_scalar::<i64>().fetch_all`). For lists the two drivers cannot take as
+/// one array parameter. The caller handles an empty list (`IN ()` is not SQL).
+macro_rules! fetch_in {
+    ($db:expr, $head:expr, $items:expr, $tail:expr, $($fetch:tt)+) => {
+        match $db {
+            $crate::storage::Db::Sqlite(p) => {
+                let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new($head);
+                let mut list = b.separated(", ");
+                for item in $items.iter().copied() {
+                    list.push_bind(item);
+                }
+                b.push($tail);
+                b.$($fetch)+(p).await?
+            }
+            $crate::storage::Db::Postgres(p) => {
+                let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new($head);
+                let mut list = b.separated(", ");
+                for item in $items.iter().copied() {
+                    list.push_bind(item);
+                }
+                b.push($tail);
+                b.$($fetch)+(p).await?
+            }
+        }
+    };
+}
+pub(crate) use fetch_in;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 

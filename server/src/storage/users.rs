@@ -52,36 +52,18 @@ pub async fn list_under(db: &Db, path_prefix: &str) -> Result<Vec<UserRow>> {
     )
 }
 
-/// The enabled safety-office users of `org_path`'s org or of any org above it.
-pub async fn office_over(db: &Db, org_path: &str) -> Result<Vec<i64>> {
-    // The path names every org above and including the unit ("/1/7/"): their users, by index.
-    let orgs: Vec<i64> = org_path.split('/').filter_map(|s| s.parse().ok()).collect();
-    if orgs.is_empty() {
+/// The enabled safety-office users of the orgs `org_ids` (a unit and the orgs above it).
+pub async fn office_over(db: &Db, org_ids: &[i64]) -> Result<Vec<i64>> {
+    if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    macro_rules! build {
-        ($b:ident) => {{
-            let mut ids = $b.separated(", ");
-            for id in &orgs {
-                ids.push_bind(*id);
-            }
-            $b.push(") ORDER BY id");
-        }};
-    }
-    const SQL: &str =
-        "SELECT id FROM users WHERE role = 'office' AND disabled = FALSE AND org_id IN (";
-    Ok(match db {
-        Db::Sqlite(p) => {
-            let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SQL);
-            build!(b);
-            b.build_query_scalar::<i64>().fetch_all(p).await?
-        }
-        Db::Postgres(p) => {
-            let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(SQL);
-            build!(b);
-            b.build_query_scalar::<i64>().fetch_all(p).await?
-        }
-    })
+    Ok(super::fetch_in!(
+        db,
+        "SELECT id FROM users WHERE role = 'office' AND disabled = FALSE AND org_id IN (",
+        org_ids,
+        ") ORDER BY id",
+        build_query_scalar::<i64>().fetch_all
+    ))
 }
 
 /// The enabled principals of a school.
