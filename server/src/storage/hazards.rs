@@ -520,7 +520,7 @@ pub async fn apply(
     let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
-        let updated: Option<i32> = sqlx::query_scalar(
+        let moved = sqlx::query(
             "UPDATE hazards SET status = $1, version = version + 1, updated_at = $2, \
              plan_responsible = COALESCE($3, plan_responsible), plan_measures = COALESCE($4, plan_measures), \
              plan_funds_cents = COALESCE($5, plan_funds_cents), plan_deadline = COALESCE($6, plan_deadline), \
@@ -529,15 +529,15 @@ pub async fn apply(
              return_reason = COALESCE($11, return_reason), deadline = COALESCE($12, deadline), \
              closed_at = COALESCE($13, closed_at), planned_on = COALESCE(planned_on, $16), \
              rectified_on = COALESCE(rectified_on, $17), closed_on = COALESCE(closed_on, $18), \
-             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15 RETURNING version")
+             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15")
             .bind(a.to_status).bind(now)
             .bind(plan.map(|x| x.0.clone())).bind(plan.map(|x| x.1.clone())).bind(plan.map(|x| x.2))
             .bind(plan.map(|x| x.3)).bind(plan.map(|x| x.4.clone()))
             .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
             .bind(c.deadline).bind(c.closed_at).bind(a.hazard_id).bind(a.expected_version)
             .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
-            .fetch_optional(&mut *tx).await?;
-        if updated.is_none() {
+            .execute(&mut *tx).await?.rows_affected();
+        if moved == 0 {
             return Ok(None);
         }
         let e = event(a.head.0, a.head.1 + 1);
