@@ -62,22 +62,22 @@ pub async fn page(
     scope: &str,
     f: &app::domain::AuditFilter,
 ) -> Result<Vec<app::domain::AuditEntry>> {
-    let pattern = format!("{scope}%");
+    let (from, until) = super::under_bounds(scope);
     let before = f.before.unwrap_or(i64::MAX);
     let sql = "SELECT a.id, a.at, u.username AS actor_username, u.display_name AS actor_name, \
                a.action, a.target, a.detail, a.client_addr \
                FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
                LEFT JOIN orgs o ON o.id = u.org_id \
                WHERE a.id < $2 \
-                 AND (o.path LIKE $1 OR (a.actor_id IS NULL AND a.target IN ( \
+                 AND ((o.path >= $1 AND o.path < $6) OR (a.actor_id IS NULL AND a.target IN ( \
                       SELECT 'user:' || t.username FROM users t JOIN orgs ot ON ot.id = t.org_id \
-                      WHERE ot.path LIKE $1))) \
+                      WHERE ot.path >= $1 AND ot.path < $6))) \
                  AND ($3 = '' OR a.action = $3 OR a.action LIKE $3 || '.%') \
                  AND ($4 = '' OR u.username = $4 OR (a.actor_id IS NULL AND a.target = 'user:' || $4)) \
                ORDER BY a.id DESC LIMIT $5";
     Ok(on_db!(db, p => sqlx::query_as::<_, AuditEntryRow>(sql)
-        .bind(&pattern).bind(before).bind(f.action.trim()).bind(f.user.trim().to_lowercase())
-        .bind(PAGE + 1).fetch_all(p).await?)
+        .bind(&from).bind(before).bind(f.action.trim()).bind(f.user.trim().to_lowercase())
+        .bind(PAGE + 1).bind(&until).fetch_all(p).await?)
     .into_iter()
     .map(Into::into)
     .collect())

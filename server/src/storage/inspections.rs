@@ -69,57 +69,24 @@ pub async fn list(
     school_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<InspectionRow>> {
-    let (cond, key, me) = match seen {
-        Seen::BySchool { school_id, me } => (
-            "i.school_id = $1 AND (i.status = 'submitted' OR i.kind = 'self_check' OR i.created_by = $2)",
-            school_id.to_string(),
-            *me,
-        ),
-        Seen::ByBureau { path, me } => (
-            "((s.path LIKE $1 || '%' AND i.status = 'submitted') OR i.created_by = $2)",
-            (*path).to_owned(),
-            *me,
-        ),
-    };
-    let sql = format!(
-        "{SELECT} WHERE {cond} AND ($3 IS NULL OR i.school_id = $3) ORDER BY COALESCE(i.submitted_at, i.updated_at) DESC LIMIT $4"
-    );
-    Ok(match (db, seen) {
-        (Db::Sqlite(p), Seen::BySchool { school_id: s, .. }) => {
-            sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql))
-                .bind(s)
-                .bind(me)
-                .bind(school_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
+    const ORDER: &str = "AND ($3 IS NULL OR i.school_id = $3) ORDER BY COALESCE(i.submitted_at, i.updated_at) DESC LIMIT $4";
+    Ok(match seen {
+        Seen::BySchool { school_id: s, me } => {
+            let sql = format!(
+                "{SELECT} WHERE i.school_id = $1 \
+                 AND (i.status = 'submitted' OR i.kind = 'self_check' OR i.created_by = $2) {ORDER}"
+            );
+            on_db!(db, p => sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql))
+                .bind(s).bind(me).bind(school_id).bind(limit).fetch_all(p).await?)
         }
-        (Db::Postgres(p), Seen::BySchool { school_id: s, .. }) => {
-            sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql))
-                .bind(s)
-                .bind(me)
-                .bind(school_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-        (Db::Sqlite(p), Seen::ByBureau { .. }) => {
-            sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql))
-                .bind(key)
-                .bind(me)
-                .bind(school_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-        (Db::Postgres(p), Seen::ByBureau { .. }) => {
-            sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql))
-                .bind(key)
-                .bind(me)
-                .bind(school_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
+        Seen::ByBureau { path, me } => {
+            let sql = format!(
+                "{SELECT} WHERE ((s.path >= $1 AND s.path < $5 AND i.status = 'submitted') \
+                 OR i.created_by = $2) {ORDER}"
+            );
+            let (from, until) = super::under_bounds(path);
+            on_db!(db, p => sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql))
+                .bind(&from).bind(me).bind(school_id).bind(limit).bind(&until).fetch_all(p).await?)
         }
     })
 }
@@ -239,6 +206,6 @@ pub async fn last_visits(db: &Db, path: &str) -> Result<Vec<LastVisit>> {
     Ok(on_db!(db, p => sqlx::query_as::<_, LastVisit>(
         "SELECT s.id AS school_id, MAX(i.submitted_at) AS last FROM orgs s \
          LEFT JOIN inspections i ON i.school_id = s.id AND i.status = 'submitted' AND i.kind <> 'self_check' \
-         WHERE s.kind = 'school' AND s.path LIKE $1 || '%' GROUP BY s.id")
-        .bind(path).fetch_all(p).await?))
+         WHERE s.kind = 'school' AND s.path >= $1 AND s.path < $2 GROUP BY s.id")
+        .bind(path).bind(super::path_end(path)).fetch_all(p).await?))
 }

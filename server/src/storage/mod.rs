@@ -7,6 +7,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod checklists;
 pub mod dataset;
+pub mod group_commit;
 pub mod hazards;
 pub mod inspections;
 pub mod notifications;
@@ -103,7 +104,7 @@ fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
 }
 
 /// The first string after every path that starts with `prefix` (its last character moved one
-/// up: "/1/2/" ends before "/1/20"), for a range over the path index.
+/// up: "/1/2/" ends before "/1/20").
 pub(crate) fn path_end(prefix: &str) -> String {
     let mut end = prefix.to_owned();
     match end.pop() {
@@ -111,6 +112,34 @@ pub(crate) fn path_end(prefix: &str) -> String {
         None => end.push(char::MAX),
     }
     end
+}
+
+/// "Every org under a path prefix" as a range of the path index: `col >= $n AND col < $n+1`, to
+/// be bound with [`under_bounds`]. Paths compare byte by byte on both databases (SQLite's BINARY
+/// collation; on PostgreSQL the column is `COLLATE "C"` since migration 0006), so the range holds
+/// exactly the paths that start with the prefix. A `LIKE` would not do: SQLite's is case-blind
+/// and never uses the index, and PostgreSQL cannot use the index for a `LIKE` on a parameter in
+/// the generic plan it caches for a prepared statement, so either scans every org.
+pub(crate) fn under(col: &str, n: usize) -> String {
+    format!("{col} >= ${n} AND {col} < ${}", n + 1)
+}
+
+/// The two values of [`under`]'s range for `prefix`.
+pub(crate) fn under_bounds(prefix: &str) -> (String, String) {
+    (prefix.to_owned(), path_end(prefix))
+}
+
+/// Pushes ` AND col >= ? AND col < ?` (the range of [`under`]) onto a query being built.
+pub(crate) fn push_under<DB>(b: &mut sqlx::QueryBuilder<DB>, col: &str, prefix: &str)
+where
+    DB: sqlx::Database,
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let (from, until) = under_bounds(prefix);
+    b.push(format_args!(" AND {col} >= "));
+    b.push_bind(from);
+    b.push(format_args!(" AND {col} < "));
+    b.push_bind(until);
 }
 
 impl Db {

@@ -110,9 +110,9 @@ pub async fn list_schools(db: &Db, within: &Within<'_>, query: &str) -> Result<V
                   ORDER BY s.school_type = 'kindergarten', s.name";
     Ok(match within {
         Within::Path(path) => {
-            let sql = format!("{SELECT_SCHOOL} AND s.path LIKE $1 AND {filter}");
+            let sql = format!("{SELECT_SCHOOL} AND s.path >= $1 AND s.path < $3 AND {filter}");
             on_db!(db, p => sqlx::query_as::<_, SchoolRow>(sqlx::AssertSqlSafe(sql))
-                .bind(format!("{path}%")).bind(word).fetch_all(p).await?)
+                .bind(*path).bind(word).bind(super::path_end(path)).fetch_all(p).await?)
         }
         Within::School(id) => {
             let sql = format!("{SELECT_SCHOOL} AND s.id = $1 AND {filter}");
@@ -131,8 +131,8 @@ pub async fn get_school(db: &Db, id: i64) -> Result<Option<SchoolRow>> {
 
 pub async fn count_schools_under(db: &Db, path: &str) -> Result<i64> {
     Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM orgs WHERE kind = 'school' AND path LIKE $1")
-        .bind(format!("{path}%")).fetch_one(p).await?))
+        "SELECT COUNT(*) FROM orgs WHERE kind = 'school' AND path >= $1 AND path < $2")
+        .bind(path).bind(super::path_end(path)).fetch_one(p).await?))
 }
 
 pub async fn count_all(db: &Db) -> Result<i64> {

@@ -31,11 +31,13 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<PlanRow>> {
 
 /// Plans of bureaus under `path`, the soonest first.
 pub async fn list(db: &Db, path: &str) -> Result<Vec<PlanRow>> {
-    let sql =
-        format!("{SELECT} WHERE b.path LIKE $1 || '%' ORDER BY p.cancelled, p.starts_on, p.id");
-    Ok(
-        on_db!(db, p => sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(p).await?),
-    )
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY p.cancelled, p.starts_on, p.id",
+        super::under("b.path", 1)
+    );
+    let (from, until) = super::under_bounds(path);
+    Ok(on_db!(db, p => sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql))
+        .bind(&from).bind(&until).fetch_all(p).await?))
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

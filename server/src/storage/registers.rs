@@ -11,10 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 macro_rules! push_within {
     ($b:expr, $within:expr, $school_col:literal, $path_col:literal) => {
         match $within {
-            Within::Path(path) => {
-                $b.push(concat!(" AND ", $path_col, " LIKE "));
-                $b.push_bind(format!("{path}%"));
-            }
+            Within::Path(path) => super::push_under(&mut $b, $path_col, path),
             Within::School(id) => {
                 $b.push(concat!(" AND ", $school_col, " = "));
                 $b.push_bind(*id);

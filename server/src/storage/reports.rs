@@ -18,24 +18,25 @@ pub fn china_midnight(day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&Utc))
 }
 
-/// The schools-in-scope condition on the alias `s` of `orgs`, as placeholder `$n`, and its value.
-fn scope(within: &Within<'_>, n: u8) -> (String, Scope) {
+/// The schools-in-scope condition on the alias `s` of `orgs`, from placeholder `$n` on (a path
+/// range takes two), and its values.
+fn scope(within: &Within<'_>, n: usize) -> (String, Scope) {
     match within {
-        Within::Path(path) => (format!("s.path LIKE ${n}"), Scope::Path(format!("{path}%"))),
+        Within::Path(path) => (super::under("s.path", n), Scope::Path(super::under_bounds(path))),
         Within::School(id) => (format!("s.id = ${n}"), Scope::School(*id)),
     }
 }
 
 enum Scope {
-    Path(String),
+    Path((String, String)),
     School(i64),
 }
 
-/// Binds the scope value (always the last placeholder of these queries).
+/// Binds the scope values (always the last placeholders of these queries).
 macro_rules! bind_scope {
     ($q:expr, $scope:expr) => {
         match $scope {
-            Scope::Path(p) => $q.bind(p.clone()),
+            Scope::Path((from, until)) => $q.bind(from.clone()).bind(until.clone()),
             Scope::School(id) => $q.bind(*id),
         }
     };

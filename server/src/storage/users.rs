@@ -45,11 +45,11 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<UserRow>> {
 
 /// Every user whose org lies under `path_prefix` (a bureau's path covers its schools).
 pub async fn list_under(db: &Db, path_prefix: &str) -> Result<Vec<UserRow>> {
-    let sql = format!("{SELECT_USER} WHERE o.path LIKE $1 ORDER BY u.role, u.username");
-    let pattern = format!("{path_prefix}%");
-    Ok(
-        on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(pattern).fetch_all(p).await?),
-    )
+    let sql =
+        format!("{SELECT_USER} WHERE {} ORDER BY u.role, u.username", super::under("o.path", 1));
+    let (from, until) = super::under_bounds(path_prefix);
+    Ok(on_db!(db, p => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
+        .bind(&from).bind(&until).fetch_all(p).await?))
 }
 
 /// The enabled safety-office users of the orgs `org_ids` (a unit and the orgs above it).
@@ -74,10 +74,13 @@ pub async fn principals_of(db: &Db, school_id: i64) -> Result<Vec<i64>> {
 }
 
 pub async fn count_under(db: &Db, path_prefix: &str) -> Result<i64> {
-    let pattern = format!("{path_prefix}%");
-    Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE $1")
-        .bind(pattern).fetch_one(p).await?))
+    let sql = format!(
+        "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE {}",
+        super::under("o.path", 1)
+    );
+    let (from, until) = super::under_bounds(path_prefix);
+    Ok(on_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+        .bind(&from).bind(&until).fetch_one(p).await?))
 }
 
 /// Inserts a user; a taken username surfaces as a unique violation for the caller to map.

@@ -664,5 +664,42 @@ async fn fill(db: &Db) -> Seeded {
                      VALUES ('daily_reminders', 'an old instance', $1, $2)")
             .bind(at("2026-11-23T00:10:00Z")).bind(day("2026-11-23")).execute(p).await.expect("a lease");
     });
+
+    if !has("accidents") {
+        return seeded;
+    }
+    // The campaign registers: a 10-day report, a measure, the duty list signed, an activity and
+    // an accident linked to the closed hazard.
+    let closed = seeded.closed.clone().expect("a closed hazard");
+    let reported = at("2026-11-20T02:00:00Z");
+    on!(db, p => {
+        let campaign: i64 = sqlx::query_scalar("SELECT id FROM campaigns ORDER BY id LIMIT 1")
+            .fetch_one(p).await.expect("the campaign");
+        sqlx::query("INSERT INTO submissions (id, campaign_id, school_id, kind, seq, note, numbers, attachments, \
+                     submitted_by, submitted_at) VALUES ($1, $2, $3, 'period', 1, '本期已自查', '{}', '[]', $4, $5)")
+            .bind(Uuid::now_v7().to_string()).bind(campaign).bind(school).bind(user("principal")).bind(reported)
+            .execute(p).await.expect("a submission");
+        sqlx::query("INSERT INTO enforcement_records (id, category, kind, school_id, hazard_id, persons, persons_count, \
+                     taken_on, doc_no, note, attachments, created_by, created_at) \
+                     VALUES ($1, 'measure', 'rectify_order', $2, $3, '[]', 0, $4, '白教安〔2026〕1号', '', '[]', $5, $6)")
+            .bind(Uuid::now_v7().to_string()).bind(school).bind(&closed).bind(day("2026-11-20"))
+            .bind(user("office")).bind(reported).execute(p).await.expect("an enforcement record");
+        let list: i64 = sqlx::query_scalar("INSERT INTO duty_lists (bureau_id, title, duties, published_by, published_at) \
+                     VALUES ($1, '学校安全责任清单', '[\"落实校长第一责任\"]', $2, $3) RETURNING id")
+            .bind(bureau).bind(user("office")).bind(reported).fetch_one(p).await.expect("a duty list");
+        sqlx::query("INSERT INTO duty_signatures (list_id, school_id, school_items, content_sha, signature_sha, signed_by, \
+                     signed_at) VALUES ($1, $2, '[]', $3, $4, $5, $6)")
+            .bind(list).bind(school).bind(sha("the list")).bind(sha("signature")).bind(user("principal")).bind(reported)
+            .execute(p).await.expect("a signature");
+        sqlx::query("INSERT INTO activities (id, school_id, kind, held_on, title, photo_sha, created_by, created_at) \
+                     VALUES ($1, $2, 'publicity', $3, '消防安全主题班会', $4, $5, $6)")
+            .bind(Uuid::now_v7().to_string()).bind(school).bind(day("2026-11-19")).bind(sha("after"))
+            .bind(user("principal")).bind(reported).execute(p).await.expect("an activity");
+        sqlx::query("INSERT INTO accidents (id, school_id, occurred_on, kind, injured, dead, summary, hazard_ids, \
+                     created_by, created_at) VALUES ($1, $2, $3, 'fall', 1, 0, '课间滑倒擦伤', $4, $5, $6)")
+            .bind(Uuid::now_v7().to_string()).bind(school).bind(day("2026-11-18"))
+            .bind(format!("[\"{closed}\"]")).bind(user("principal")).bind(reported)
+            .execute(p).await.expect("an accident");
+    });
     seeded
 }
