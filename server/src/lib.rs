@@ -53,6 +53,7 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         .build();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut state = AppState {
+        actions: storage::group_commit::GroupCommit::start(db.clone()),
         db,
         config: Arc::new(config),
         leptos,

@@ -14,6 +14,8 @@ use tokio::sync::Semaphore;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Hazard actions on their way to `db`, sharing commits when they come together.
+    pub actions: crate::storage::group_commit::GroupCommit,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
     /// Bounds how many password hashes run at once (each takes ~19 MiB and a core for ~35 ms).

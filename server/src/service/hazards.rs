@@ -547,7 +547,6 @@ pub async fn act(
             notify_principals = true;
         }
     }
-    let mut notify = Vec::new();
     let kind = match e.action {
         Action::Plan => "hazard_planned",
         Action::Submit => "hazard_submitted",
@@ -556,9 +555,7 @@ pub async fn act(
         Action::Extend => "hazard_extended",
         Action::Void => "hazard_voided",
     };
-    if notify_principals {
-        notify.extend(principals_of(state, r.school_id).await?.into_iter().map(|u| (u, kind)));
-    }
+    let mut notify = Vec::new();
     if notify_reviewers {
         notify.extend(reviewers_of(state, &r).await?.into_iter().map(|u| (u, kind)));
     }
@@ -578,20 +575,10 @@ pub async fn act(
     .to_string();
     let at = now.trunc_subsecs(6);
     let action = e.action.as_str();
-    let (audit_action, audit_target) = (format!("hazard.{action}"), format!("hazard:{id}"));
-    let apply = Apply {
-        hazard_id: &id_text,
-        expected_version: e.expected_version,
-        head: (&head.0, head.1),
-        to_status: to.as_str(),
-        changes,
-        photo_refs: refs,
-        notify,
-        webhook,
-        audit: caller.audit_entry(&audit_action, &audit_target, ""),
-    };
-    let make_event = |prev: &str, seq: i32| {
-        let c = Canonical {
+    let (prev_hash, seq) = (head.0, head.1 + 1);
+    let hash = chain_hash(
+        &prev_hash,
+        &Canonical {
             hazard_id: &id_text,
             seq,
             event_id: &event_id,
@@ -601,45 +588,61 @@ pub async fn act(
             from_status: Some(from.as_str()),
             to_status: to.as_str(),
             payload: &payload,
-        };
-        NewEvent {
-            seq,
-            event_id: event_id.clone(),
-            action,
-            actor_id: caller.id(),
-            at,
-            from_status: Some(from.as_str()),
-            to_status: to.as_str(),
-            payload: payload.clone(),
-            prev_hash: prev.to_owned(),
-            hash: chain_hash(prev, &c),
-        }
+        },
+    );
+    let event = NewEvent {
+        seq,
+        event_id: event_id.clone(),
+        action,
+        actor_id: caller.id(),
+        at,
+        from_status: Some(from.as_str()),
+        to_status: to.as_str(),
+        payload,
+        prev_hash,
+        hash,
     };
-    let applied = storage::hazards::apply(&state.db, &apply, make_event, now).await;
-    match applied {
-        Ok(Some(e)) => {
+    let apply = Apply {
+        hazard_id: id_text.clone(),
+        expected_version: e.expected_version,
+        to_status: to.as_str(),
+        changes,
+        event: event.clone(),
+        photo_refs: refs,
+        notify_principals: notify_principals.then_some((r.school_id, kind)),
+        notify,
+        webhook,
+        audit: (
+            format!("hazard.{action}"),
+            format!("hazard:{id}"),
+            caller.meta.client_addr.clone(),
+        ),
+        now,
+    };
+    match state.actions.apply(apply).await {
+        Ok(true) => {
             // Answer from what was just written: the row read back, the events already read and
             // the one appended.
             if let Some(r) = storage::hazards::get(&state.db, &id_text).await? {
                 events.push(storage::hazards::EventRow {
                     hazard_id: id_text,
-                    seq: e.seq,
-                    event_id: e.event_id,
-                    action: e.action.to_owned(),
-                    actor_id: e.actor_id,
+                    seq: event.seq,
+                    event_id: event.event_id,
+                    action: event.action.to_owned(),
+                    actor_id: event.actor_id,
                     actor_name: caller.user.display_name.clone(),
-                    at: e.at,
-                    from_status: e.from_status.map(str::to_owned),
-                    to_status: e.to_status.to_owned(),
-                    payload: e.payload,
-                    prev_hash: e.prev_hash,
-                    hash: e.hash,
+                    at: event.at,
+                    from_status: event.from_status.map(str::to_owned),
+                    to_status: event.to_status.to_owned(),
+                    payload: event.payload,
+                    prev_hash: event.prev_hash,
+                    hash: event.hash,
                 });
                 return Ok(assemble(state, caller, r, events));
             }
         }
         // Someone acted between our read and our write: answer as a stale version.
-        Ok(None) => {
+        Ok(false) => {
             let current = visible(state, caller, &id_text).await?;
             return Err(AppError::Stale(Box::new(detail_of(state, caller, current).await?)).into());
         }

@@ -39,6 +39,20 @@ pub struct NewEvent {
     pub hash: String,
 }
 
+/// Appends event `$e` to hazard `$id`'s chain on an open transaction.
+macro_rules! insert_event {
+    ($tx:expr, $id:expr, $e:expr) => {{
+        let e: &$crate::storage::hazards::NewEvent = $e;
+        sqlx::query(
+            "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
+             prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind($id).bind(e.seq).bind(&e.event_id).bind(e.action).bind(e.actor_id).bind(e.at)
+            .bind(e.from_status).bind(e.to_status).bind(&e.payload).bind(&e.prev_hash).bind(&e.hash)
+            .execute(&mut *$tx).await?;
+    }};
+}
+pub(crate) use insert_event;
+
 /// Inserts a reported hazard, its photo references and its first event on an open transaction.
 /// Does nothing when a hazard with this id exists (a retried report). Expands once per backend.
 macro_rules! insert_new_hazard {
@@ -58,13 +72,7 @@ macro_rules! insert_new_hazard {
                              ON CONFLICT DO NOTHING")
                     .bind(sha).bind(&h.id).execute(&mut *$tx).await?;
             }
-            let e = &h.event;
-            sqlx::query(
-                "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
-                 prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-                .bind(&h.id).bind(e.seq).bind(&e.event_id).bind(e.action).bind(e.actor_id).bind(e.at)
-                .bind(e.from_status).bind(e.to_status).bind(&e.payload).bind(&e.prev_hash).bind(&e.hash)
-                .execute(&mut *$tx).await?;
+            $crate::storage::hazards::insert_event!($tx, &h.id, &h.event);
         }
         inserted
     }};
@@ -154,8 +162,9 @@ pub async fn risk_by_school(db: &Db, path: &str, today: NaiveDate) -> Result<Vec
          SUM(CASE WHEN h.deadline < $2 THEN 1 ELSE 0 END) AS overdue, \
          SUM(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END) AS open_major \
          FROM hazards h JOIN orgs s ON s.id = h.school_id \
-         WHERE s.path LIKE $1 || '%' AND h.status IN ('reported', 'rectifying', 'submitted') GROUP BY h.school_id")
-        .bind(path).bind(today).fetch_all(p).await?))
+         WHERE s.path >= $1 AND s.path < $3 AND h.status IN ('reported', 'rectifying', 'submitted') \
+         GROUP BY h.school_id")
+        .bind(path).bind(today).bind(super::path_end(path)).fetch_all(p).await?))
 }
 
 /// The org path of a hazard's school, for access checks.
@@ -218,28 +227,16 @@ impl<'a> ListQuery<'a> {
 
 /// Adds the WHERE clause of `q` (without the status filter when `with_status` is false).
 macro_rules! push_filters {
-    ($b:expr, $q:expr, $with_status:expr, $sqlite:expr) => {{
+    ($b:expr, $q:expr, $with_status:expr) => {{
         let q: &ListQuery<'_> = $q;
         $b.push(" WHERE 1 = 1");
         match q.within {
-            // The schools first (a few thousand org rows at most), then their hazards through
-            // the school index: a join filtered on the path let SQLite scan every hazard of the
-            // province for one county. On SQLite the prefix is a GLOB, which (unlike its
-            // case-blind LIKE) is a range of the path index instead of a scan of every org; paths
-            // hold only digits and slashes, never a wildcard. On PostgreSQL the range is spelled
-            // out with the pattern operators of the path index: a LIKE on a parameter cannot use
-            // the index in the generic plan PostgreSQL caches for a prepared statement, so every
-            // list statement scanned all orgs.
+            // The schools first (a few thousand org rows at most), as a range of the path index
+            // (`storage::under`), then their hazards through the school index: a join filtered
+            // on the path let SQLite scan every hazard of the province for one county.
             Within::Path(path) => {
-                if $sqlite {
-                    $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path GLOB ");
-                    $b.push_bind(format!("{path}*"));
-                } else {
-                    $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE o.path ~>=~ ");
-                    $b.push_bind(path.to_owned());
-                    $b.push(" AND o.path ~<~ ");
-                    $b.push_bind(crate::storage::path_end(path));
-                }
+                $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE 1 = 1");
+                crate::storage::push_under(&mut $b, "o.path", path);
                 $b.push(")");
             }
             Within::School(id) => {
@@ -327,7 +324,7 @@ macro_rules! push_filters {
 /// The three statements behind a page of hazards, each starting with `$prefix` (empty, or an
 /// EXPLAIN): the page, the counts per status (ignoring the status filter), the overdue count.
 macro_rules! list_statements {
-    ($q:expr, $prefix:expr, $sqlite:expr) => {{
+    ($q:expr, $prefix:expr) => {{
         let q: &ListQuery<'_> = $q;
         let order = if q.order_queue {
             " ORDER BY h.updated_at, h.id"
@@ -335,20 +332,20 @@ macro_rules! list_statements {
             " ORDER BY CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END, h.deadline, h.id"
         };
         let mut b = sqlx::QueryBuilder::new(format!("{}{SELECT}", $prefix));
-        push_filters!(b, q, true, $sqlite);
+        push_filters!(b, q, true);
         b.push(order);
         b.push(" LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
         let mut c = sqlx::QueryBuilder::new(format!(
             "{}SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
             $prefix
         ));
-        push_filters!(c, q, false, $sqlite);
+        push_filters!(c, q, false);
         c.push(" GROUP BY h.status");
         let mut o = sqlx::QueryBuilder::new(format!(
             "{}SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
             $prefix
         ));
-        push_filters!(o, q, true, $sqlite);
+        push_filters!(o, q, true);
         o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
         (b, c, o)
     }};
@@ -356,9 +353,8 @@ macro_rules! list_statements {
 
 /// A page of hazards, the counts per status (ignoring the status filter) and the overdue count.
 pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(String, i64)>, i64)> {
-    let sqlite = matches!(db, Db::Sqlite(_));
     Ok(on_db!(db, p => {
-        let (mut b, mut c, mut o) = list_statements!(q, "", sqlite);
+        let (mut b, mut c, mut o) = list_statements!(q, "");
         let rows = b.build_query_as::<HazardRow>().fetch_all(p).await?;
         let counts = c.build_query_as::<(String, i64)>().fetch_all(p).await?;
         let overdue: i64 = o.build_query_scalar().fetch_one(p).await?;
@@ -371,11 +367,11 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Vec<HazardRow>> {
     type Builders<D> = (sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>);
     Ok(match db {
         Db::Sqlite(p) => {
-            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "", true);
+            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "");
             b.build_query_as().fetch_all(p).await?
         }
         Db::Postgres(p) => {
-            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "", false);
+            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "");
             b.build_query_as().fetch_all(p).await?
         }
     })
@@ -394,7 +390,7 @@ pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
     let mut plans = Vec::new();
     match db {
         Db::Sqlite(p) => {
-            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ", true);
+            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ");
             for mut s in [b, c, o] {
                 let sql = s.sql().as_str().trim_start_matches("EXPLAIN QUERY PLAN ").to_owned();
                 let rows: Vec<(i64, i64, i64, String)> = s.build_query_as().fetch_all(p).await?;
@@ -404,7 +400,7 @@ pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
         }
         Db::Postgres(p) => {
             const PREFIX: &str = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ";
-            let (b, c, o) = list_statements!(q, PREFIX, false);
+            let (b, c, o) = list_statements!(q, PREFIX);
             for mut s in [b, c, o] {
                 let sql = s.sql().as_str().trim_start_matches(PREFIX).to_owned();
                 let rows: Vec<(String,)> = s.build_query_as().fetch_all(p).await?;
@@ -490,36 +486,36 @@ pub struct Changes {
     pub voided_on: Option<NaiveDate>,
 }
 
-/// One workflow action, written whole or not at all.
-pub struct Apply<'a> {
-    pub hazard_id: &'a str,
+/// One workflow action, written whole or not at all: everything it writes, owned, so that it can
+/// wait in [`super::group_commit`]'s queue for a transaction shared with other actions.
+pub struct Apply {
+    pub hazard_id: String,
     pub expected_version: i32,
-    /// The head of the hazard's chain at `expected_version`: its hash and seq. Every event moves
-    /// the version, so if another event came after this head, the version check refuses.
-    pub head: (&'a str, i32),
     pub to_status: &'static str,
     pub changes: Changes,
+    /// Made over the head of the hazard's chain at `expected_version`. Every event moves the
+    /// version, so if another event came after that head, the version check refuses this one.
+    pub event: NewEvent,
     pub photo_refs: Vec<(String, &'static str)>,
+    /// The enabled principals of this school (but the actor) are told, with this kind.
+    pub notify_principals: Option<(i64, &'static str)>,
     pub notify: Vec<(i64, &'static str)>,
     pub webhook: Option<(String, String)>,
-    /// Who did it, written with the event so the log never misses an applied action.
-    pub audit: super::audit::Entry<'a>,
+    /// Who did it, written with the event so the log never misses an applied action: the
+    /// action, target and client address of an [`super::audit::Entry`] by the event's actor.
+    pub audit: (String, String, String),
+    pub now: DateTime<Utc>,
 }
 
-/// Applies an action: the hazard moves only if it is still at `expected_version` (else Ok(None):
-/// someone else acted first), and its event — made by `event` over the head's hash and next
-/// seq — is appended in the same transaction. Returns the event appended.
-pub async fn apply(
-    db: &Db,
-    a: &Apply<'_>,
-    event: impl FnOnce(&str, i32) -> NewEvent,
-    now: DateTime<Utc>,
-) -> Result<Option<NewEvent>> {
-    let c = &a.changes;
-    let plan = c.plan.as_ref();
-    let _writer = db.writer().await;
-    on_db!(db, p => {
-        let mut tx = p.begin().await?;
+/// Writes one action on an open transaction `$tx`: the hazard moves only if it is still at
+/// `expected_version` (else nothing is written and the result is false), and its event,
+/// notifications, photo references, webhook delivery and audit entry are appended.
+macro_rules! apply_on {
+    ($tx:expr, $a:expr) => {{
+        let a: &Apply = $a;
+        let c = &a.changes;
+        let plan = c.plan.as_ref();
+        let now = a.now;
         let moved = sqlx::query(
             "UPDATE hazards SET status = $1, version = version + 1, updated_at = $2, \
              plan_responsible = COALESCE($3, plan_responsible), plan_measures = COALESCE($4, plan_measures), \
@@ -534,36 +530,63 @@ pub async fn apply(
             .bind(plan.map(|x| x.0.clone())).bind(plan.map(|x| x.1.clone())).bind(plan.map(|x| x.2))
             .bind(plan.map(|x| x.3)).bind(plan.map(|x| x.4.clone()))
             .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
-            .bind(c.deadline).bind(c.closed_at).bind(a.hazard_id).bind(a.expected_version)
+            .bind(c.deadline).bind(c.closed_at).bind(&a.hazard_id).bind(a.expected_version)
             .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
-            .execute(&mut *tx).await?.rows_affected();
-        if moved == 0 {
-            return Ok(None);
+            .execute(&mut *$tx).await?.rows_affected() == 1;
+        if moved {
+            let e = &a.event;
+            insert_event!($tx, &a.hazard_id, e);
+            for (sha, role) in &a.photo_refs {
+                sqlx::query("INSERT INTO photo_refs (sha256, record_kind, record_id, role) VALUES ($1, 'hazard', $2, $3) \
+                             ON CONFLICT DO NOTHING")
+                    .bind(sha).bind(&a.hazard_id).bind(*role).execute(&mut *$tx).await?;
+            }
+            if let Some((school_id, kind)) = a.notify_principals {
+                sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) \
+                             SELECT id, $1, $2, $3 FROM users \
+                             WHERE org_id = $4 AND role = 'principal' AND disabled = FALSE AND id <> $5")
+                    .bind(&a.hazard_id).bind(kind).bind(now).bind(school_id).bind(e.actor_id)
+                    .execute(&mut *$tx).await?;
+            }
+            for (user, kind) in &a.notify {
+                sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(user).bind(&a.hazard_id).bind(*kind).bind(now).execute(&mut *$tx).await?;
+            }
+            if let Some((event, payload)) = &a.webhook {
+                sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
+                    .bind(event).bind(payload).bind(now).execute(&mut *$tx).await?;
+            }
+            let (action, target, client_addr) = &a.audit;
+            let entry = super::audit::Entry {
+                actor_id: Some(e.actor_id),
+                action,
+                target,
+                detail: "",
+                client_addr,
+            };
+            super::audit::append_on!(&mut *$tx, &entry, now)?;
         }
-        let e = event(a.head.0, a.head.1 + 1);
-        sqlx::query(
-            "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
-             prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-            .bind(a.hazard_id).bind(e.seq).bind(&e.event_id).bind(e.action).bind(e.actor_id).bind(e.at)
-            .bind(e.from_status).bind(e.to_status).bind(&e.payload).bind(&e.prev_hash).bind(&e.hash)
-            .execute(&mut *tx).await?;
-        for (sha, role) in &a.photo_refs {
-            sqlx::query("INSERT INTO photo_refs (sha256, record_kind, record_id, role) VALUES ($1, 'hazard', $2, $3) \
-                         ON CONFLICT DO NOTHING")
-                .bind(sha).bind(a.hazard_id).bind(*role).execute(&mut *tx).await?;
+        moved
+    }};
+}
+
+/// Applies several actions in one transaction, one commit for all: whether each moved its hazard
+/// (see [`apply_on`]). Hazards are updated in the order of their ids, whatever the order of
+/// `batch`, so that two batches never wait on each other's row locks in a cycle. Any error rolls
+/// back the whole batch.
+pub async fn apply_all(db: &Db, batch: &[&Apply]) -> Result<Vec<bool>> {
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|&x, &y| batch[x].hazard_id.cmp(&batch[y].hazard_id));
+    let mut moved = vec![false; batch.len()];
+    let _writer = db.writer().await;
+    on_db!(db, p => {
+        let mut tx = p.begin().await?;
+        for &i in &order {
+            moved[i] = apply_on!(tx, batch[i]);
         }
-        for (user, kind) in &a.notify {
-            sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(user).bind(a.hazard_id).bind(*kind).bind(now).execute(&mut *tx).await?;
-        }
-        if let Some((event, payload)) = &a.webhook {
-            sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
-                .bind(event).bind(payload).bind(now).execute(&mut *tx).await?;
-        }
-        super::audit::append_on!(&mut *tx, &a.audit, now)?;
         tx.commit().await?;
-        Ok(Some(e))
-    })
+    });
+    Ok(moved)
 }
 
 /// Reports a hazard on its own (outside an inspection). Returns whether it was created.

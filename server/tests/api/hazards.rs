@@ -219,6 +219,138 @@ async fn two_office_users_approving_at_once_close_it_exactly_once() {
     assert!(verify(&app).await.is_empty());
 }
 
+async fn extensions_audited(app: &TestApp) -> usize {
+    let recent = server::storage::audit::recent(&app.state.db, 1000).await.expect("audit");
+    recent.iter().filter(|a| a.action == "hazard.extend").count()
+}
+
+#[tokio::test]
+async fn concurrent_actions_share_commits_and_each_gets_its_own_answer() {
+    let app = spawn_app().await;
+    let office = app.client_as("office").await;
+    let inspector = app.client_as("inspector").await;
+    let school = app.school_id(SCHOOL).await;
+    let mut hazards = Vec::new();
+    for _ in 0..24 {
+        let (id, h) = report(&app, &inspector, school, "general", vec![]).await;
+        hazards.push((id, version(&h)));
+    }
+    let extend = |v: i64| {
+        json!({ "event_id": Uuid::now_v7(), "action": "extend", "expected_version": v,
+                                  "reason": "施工期延长", "deadline": "2099-06-30" })
+    };
+    // Every hazard extended at once, and four of them a second time at the version they had.
+    let mut sends = tokio::task::JoinSet::new();
+    for &(id, v) in hazards.iter().chain(hazards.iter().take(4)) {
+        let (c, url, body) =
+            (office.clone(), app.url(&format!("/api/v1/hazards/{id}/events")), extend(v));
+        sends.spawn(async move { c.post(url).json(&body).send().await.expect("event") });
+    }
+    let mut moved = std::collections::HashMap::new();
+    while let Some(res) = sends.join_next().await {
+        let res = res.expect("task");
+        let status = res.status();
+        let body: Value = res.json().await.expect("json");
+        if status == StatusCode::OK {
+            let id = body["summary"]["id"].as_str().expect("id").to_owned();
+            assert_eq!(body["summary"]["deadline"], "2099-06-30", "{body}");
+            assert_eq!(actions(&body), ["report", "extend"], "its own answer");
+            assert!(moved.insert(id, version(&body)).is_none(), "one answer per hazard moved");
+        } else {
+            assert_eq!(status, StatusCode::CONFLICT, "{body}");
+            assert_eq!(body["error"]["code"], "stale_version");
+        }
+    }
+    assert_eq!(moved.len(), 24, "every hazard moved exactly once");
+    for (id, v) in &hazards {
+        assert_eq!(moved[&id.to_string()], v + 1);
+        let h = ok(app.get(&office, &format!("/api/v1/hazards/{id}")).await).await;
+        assert_eq!(actions(&h), ["report", "extend"]);
+    }
+    assert_eq!(extensions_audited(&app).await, 24, "one audit entry per event, no more");
+    assert!(verify(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_action_rolls_back_its_shared_commit_and_takes_no_other_action_with_it() {
+    use server::storage::hazards::{Apply, Changes, apply_all, events};
+    let app = spawn_app().await;
+    let inspector = app.client_as("inspector").await;
+    let school = app.school_id(SCHOOL).await;
+    let (good, _) = report(&app, &inspector, school, "general", vec![]).await;
+    let (bad, _) = report(&app, &inspector, school, "general", vec![]).await;
+    let db = &app.state.db;
+    // Two extensions; the second reuses the first's event id, which the database refuses.
+    let action = |id: Uuid, event_id: String| {
+        let id = id.to_string();
+        async move {
+            let event_id = event_id.as_str();
+            let head = events(db, &id).await.expect("events").pop().expect("report event");
+            let at = chrono::Utc::now();
+            let payload = String::from("{}");
+            let c = server::service::hazards::Canonical {
+                hazard_id: &id,
+                seq: head.seq + 1,
+                event_id,
+                action: "extend",
+                actor_id: head.actor_id,
+                at,
+                from_status: Some("reported"),
+                to_status: "reported",
+                payload: &payload,
+            };
+            let hash = server::service::hazards::chain_hash(&head.hash, &c);
+            Apply {
+                hazard_id: id.clone(),
+                expected_version: 1,
+                to_status: "reported",
+                changes: Changes {
+                    deadline: chrono::NaiveDate::from_ymd_opt(2099, 6, 30),
+                    ..Changes::default()
+                },
+                event: server::storage::hazards::NewEvent {
+                    seq: head.seq + 1,
+                    event_id: event_id.to_owned(),
+                    action: "extend",
+                    actor_id: head.actor_id,
+                    at,
+                    from_status: Some("reported"),
+                    to_status: "reported",
+                    payload,
+                    prev_hash: head.hash,
+                    hash,
+                },
+                photo_refs: vec![],
+                notify_principals: Some((school, "hazard_extended")),
+                notify: vec![],
+                webhook: None,
+                audit: ("hazard.extend".into(), format!("hazard:{id}"), "127.0.0.1".into()),
+                now: at,
+            }
+        }
+    };
+    let shared = Uuid::now_v7().to_string();
+    let (a, b) = (action(good, shared.clone()).await, action(bad, shared).await);
+    apply_all(db, &[&a, &b]).await.expect_err("the reused event id fails the shared transaction");
+    for id in [good, bad] {
+        assert_eq!(
+            events(db, &id.to_string()).await.expect("events").len(),
+            1,
+            "nothing of it stays"
+        );
+    }
+    assert_eq!(extensions_audited(&app).await, 0);
+    // Through the queue, together: the good one lands, the bad one gets its own error.
+    let (a, b) = tokio::join!(app.state.actions.apply(a), app.state.actions.apply(b));
+    assert!(a.expect("the good action is written"), "and moves its hazard");
+    assert!(
+        matches!(b, Err(server::error::Error::Db(ref e)) if server::storage::is_unique_violation(e))
+    );
+    assert_eq!(events(db, &good.to_string()).await.expect("events").len(), 2);
+    assert_eq!(events(db, &bad.to_string()).await.expect("events").len(), 1);
+    assert!(verify(&app).await.is_empty());
+}
+
 #[tokio::test]
 async fn a_retried_event_is_applied_once_and_answers_the_same_state() {
     let app = spawn_app().await;
