@@ -463,7 +463,7 @@ pub async fn act(
         if done.hazard_id != id_text {
             return Err(AppError::Malformed.into());
         }
-        return Ok(assemble(state, caller, r, events));
+        return agreed(state, caller, &id_text, r, events).await;
     }
     if e.expected_version != r.version {
         return Err(AppError::Stale(Box::new(assemble(state, caller, r, events))).into());
@@ -641,9 +641,14 @@ pub async fn act(
                 return Ok(assemble(state, caller, r, events));
             }
         }
-        // Someone acted between our read and our write: answer as a stale version.
+        // Someone acted between our read and our write. If it was this very event, sent twice
+        // at once (a phone's outbox retrying), answer as a retry; otherwise as a stale version.
         Ok(false) => {
             let current = visible(state, caller, &id_text).await?;
+            let now_there = storage::hazards::events(&state.db, &id_text).await?;
+            if now_there.iter().any(|x| x.event_id == event.event_id) {
+                return agreed(state, caller, &id_text, current, now_there).await;
+            }
             return Err(AppError::Stale(Box::new(detail_of(state, caller, current).await?)).into());
         }
         // The same event raced in twice: the other one won; answer the current state.
@@ -651,6 +656,27 @@ pub async fn act(
         Err(other) => return Err(other),
     }
     detail(state, caller, id).await
+}
+
+/// The answer to a retried event: the hazard and its events as they agree. The row is read before
+/// the events, so an event that lands in between (the retry's own twin, sent at once) would leave
+/// the row a version behind its history; every event moves the version by one, so they agree
+/// when the version is the number of events.
+async fn agreed(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    mut r: HazardRow,
+    mut events: Vec<storage::hazards::EventRow>,
+) -> Result<HazardDetail> {
+    for _ in 0..3 {
+        if usize::try_from(r.version).is_ok_and(|v| v == events.len()) {
+            break;
+        }
+        r = visible(state, caller, id).await?;
+        events = storage::hazards::events(&state.db, id).await?;
+    }
+    Ok(assemble(state, caller, r, events))
 }
 
 /// Reports a hazard on its own, outside an inspection: inspectors and office staff for any

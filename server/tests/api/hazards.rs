@@ -363,6 +363,15 @@ async fn a_retried_event_is_applied_once_and_answers_the_same_state() {
     let again = ok(act(&app, &principal, id, event.clone()).await).await;
     assert_eq!(first["summary"], again["summary"]);
     assert_eq!(again["events"].as_array().expect("events").len(), 2, "report and one plan");
+    // The same event sent twice at once (an outbox retrying) gets the same answer twice, never a
+    // 409: whichever write loses finds its own event applied.
+    let (id2, h2) = report(&app, &inspector, school, "general", vec![]).await;
+    let twin = plan(version(&h2));
+    let (x, y) =
+        tokio::join!(act(&app, &principal, id2, twin.clone()), act(&app, &principal, id2, twin));
+    let (x, y) = (ok(x).await, ok(y).await);
+    assert_eq!(x["summary"], y["summary"]);
+    assert_eq!(actions(&x), ["report", "plan"]);
     // The answer to the action is exactly what reading the hazard afterwards gives.
     let read: Value =
         app.get(&principal, &format!("/api/v1/hazards/{id}")).await.json().await.expect("json");
