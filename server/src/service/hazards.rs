@@ -455,14 +455,13 @@ pub async fn act(
     e: EventInput,
 ) -> Result<HazardDetail> {
     let id_text = id.to_string();
-    let r = visible(state, caller, &id_text).await?;
+    let (r, mut events) = match storage::hazards::with_events(&state.db, &id_text).await? {
+        Some((r, events)) if scope::may_see_hazard_at(caller, &r.school_path) => (r, events),
+        _ => return Err(AppError::NotFound.into()),
+    };
     let event_id = e.event_id.to_string();
-    let mut events = storage::hazards::events_and_event(&state.db, &id_text, &event_id).await?;
-    if let Some(done) = events.iter().find(|x| x.event_id == event_id) {
-        // A retry: answer the current state. The same id on another hazard is a client's bug.
-        if done.hazard_id != id_text {
-            return Err(AppError::Malformed.into());
-        }
+    if events.iter().any(|x| x.event_id == event_id) {
+        // A retry: answer the current state.
         return agreed(state, caller, &id_text, r, events).await;
     }
     if e.expected_version != r.version {
@@ -494,7 +493,8 @@ pub async fn act(
         reason: !reason.is_empty(),
         new_deadline: e.deadline,
     };
-    let now = state.clock.now();
+    // Stored to the microsecond on both databases: the answer below carries the same instant.
+    let now = state.clock.now().trunc_subsecs(6);
     let today = china_date(now);
     let from = facts(&r).status;
     let to = workflow::transition(&facts(&r), e.action, &actor(caller, &r), &supplied, today)
@@ -561,19 +561,20 @@ pub async fn act(
     }
     notify.retain(|(u, _)| *u != caller.id());
     let webhook_event = format!("hazard.{}", e.action.as_str());
-    let webhook = state.config.webhook_url.as_ref().map(|_| {
-        let mut moved = r.clone();
-        moved.status = to.as_str().to_owned();
-        moved.version += 1;
-        (webhook_event.clone(), webhook_payload(&webhook_event, &moved))
-    });
+    let school_id = r.school_id;
+    let after = changes.applied_to(r, to.as_str(), now);
+    let webhook = state
+        .config
+        .webhook_url
+        .as_ref()
+        .map(|_| (webhook_event.clone(), webhook_payload(&webhook_event, &after)));
     let payload = serde_json::json!({
         "note": note, "reason": reason, "photos": e.photos, "signature": e.signature,
         "measures": plan.as_ref().map(|p| p.measures.clone()),
         "plan": plan, "deadline": e.deadline.or(plan.as_ref().map(|p| p.deadline)),
     })
     .to_string();
-    let at = now.trunc_subsecs(6);
+    let at = now;
     let action = e.action.as_str();
     let (prev_hash, seq) = (head.0, head.1 + 1);
     let hash = chain_hash(
@@ -609,7 +610,7 @@ pub async fn act(
         changes,
         event: event.clone(),
         photo_refs: refs,
-        notify_principals: notify_principals.then_some((r.school_id, kind)),
+        notify_principals: notify_principals.then_some((school_id, kind)),
         notify,
         webhook,
         audit: (
@@ -621,25 +622,24 @@ pub async fn act(
     };
     match state.actions.apply(apply).await {
         Ok(true) => {
-            // Answer from what was just written: the row read back, the events already read and
-            // the one appended.
-            if let Some(r) = storage::hazards::get(&state.db, &id_text).await? {
-                events.push(storage::hazards::EventRow {
-                    hazard_id: id_text,
-                    seq: event.seq,
-                    event_id: event.event_id,
-                    action: event.action.to_owned(),
-                    actor_id: event.actor_id,
-                    actor_name: caller.user.display_name.clone(),
-                    at: event.at,
-                    from_status: event.from_status.map(str::to_owned),
-                    to_status: event.to_status.to_owned(),
-                    payload: event.payload,
-                    prev_hash: event.prev_hash,
-                    hash: event.hash,
-                });
-                return Ok(assemble(state, caller, r, events));
-            }
+            // Answer from what was just written: the row as the write changed it (it moved from
+            // the version read, so nothing else came between), the events read and the one
+            // appended.
+            events.push(storage::hazards::EventRow {
+                hazard_id: id_text,
+                seq: event.seq,
+                event_id: event.event_id,
+                action: event.action.to_owned(),
+                actor_id: event.actor_id,
+                actor_name: caller.user.display_name.clone(),
+                at: event.at,
+                from_status: event.from_status.map(str::to_owned),
+                to_status: event.to_status.to_owned(),
+                payload: event.payload,
+                prev_hash: event.prev_hash,
+                hash: event.hash,
+            });
+            Ok(assemble(state, caller, after, events))
         }
         // Someone acted between our read and our write. If it was this very event, sent twice
         // at once (a phone's outbox retrying), answer as a retry; otherwise as a stale version.
@@ -651,11 +651,16 @@ pub async fn act(
             }
             return Err(AppError::Stale(Box::new(detail_of(state, caller, current).await?)).into());
         }
-        // The same event raced in twice: the other one won; answer the current state.
-        Err(crate::error::Error::Db(ref db)) if storage::is_unique_violation(db) => {}
-        Err(other) => return Err(other),
+        // The event id is taken: by this very event, raced in twice (answer the current state),
+        // or on another hazard, a client's bug.
+        Err(crate::error::Error::Db(ref db)) if storage::is_unique_violation(db) => {
+            match storage::hazards::hazard_of_event(&state.db, &event_id).await? {
+                Some(other) if other != id_text => Err(AppError::Malformed.into()),
+                _ => detail(state, caller, id).await,
+            }
+        }
+        Err(other) => Err(other),
     }
-    detail(state, caller, id).await
 }
 
 /// The answer to a retried event: the hazard and its events as they agree. The row is read before

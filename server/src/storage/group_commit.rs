@@ -28,11 +28,13 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer tasks for `db` on the current runtime: one on SQLite, which has a single
-    /// writer anyway; several on PostgreSQL, whose row locks let transactions run side by side.
+    /// writer anyway; two on PostgreSQL, so that one batch is gathered while the other commits
+    /// (a batch there is a handful of statements whatever its size: more writers would only make
+    /// the batches smaller).
     pub fn start(db: Db) -> Self {
         let writers = match db {
             Db::Sqlite(_) => 1,
-            Db::Postgres(_) => 4,
+            Db::Postgres(_) => 2,
         };
         let (queue, jobs) = mpsc::channel::<Job>(MAX_BATCH * writers * 4);
         let jobs = Arc::new(Mutex::new(jobs));

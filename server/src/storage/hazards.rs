@@ -3,6 +3,7 @@
 use super::{Db, on_db};
 use crate::error::Result;
 use app::domain::report::Stage;
+use app::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A hazard as first reported, with its first event.
@@ -460,12 +461,32 @@ pub async fn events_after(db: &Db, after: (&str, i32), limit: i64) -> Result<Vec
         .bind(after.0).bind(after.1).bind(limit).fetch_all(p).await?))
 }
 
-/// A hazard's events in order, and the event `event_id` wherever it was applied: an action reads
-/// the head of the hazard's chain and learns whether it is a retry in one statement.
-pub async fn events_and_event(db: &Db, hazard_id: &str, event_id: &str) -> Result<Vec<EventRow>> {
-    let sql = format!("{SELECT_EVENTS} WHERE e.hazard_id = $1 OR e.event_id = $2 ORDER BY e.seq");
-    Ok(on_db!(db, p => sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
-        .bind(hazard_id).bind(event_id).fetch_all(p).await?))
+/// A hazard and its events in order, in one statement (a row per event, the hazard's columns on
+/// each): what an action reads before it writes. None if there is no such hazard.
+pub async fn with_events(db: &Db, id: &str) -> Result<Option<(HazardRow, Vec<EventRow>)>> {
+    use sqlx::FromRow;
+    let (columns, from) = SELECT.split_once(" FROM ").ok_or(AppError::Internal)?;
+    let sql = format!(
+        "{columns}, e.hazard_id, e.seq, e.event_id, e.action, e.actor_id, eu.display_name AS actor_name, e.at, \
+         e.from_status, e.to_status, e.payload, e.prev_hash, e.hash \
+         FROM {from} JOIN hazard_events e ON e.hazard_id = h.id JOIN users eu ON eu.id = e.actor_id \
+         WHERE h.id = $1 ORDER BY e.seq"
+    );
+    on_db!(db, p => {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(p).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let hazard = HazardRow::from_row(first)?;
+        let events = rows.iter().map(EventRow::from_row).collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(Some((hazard, events)))
+    })
+}
+
+/// The hazard an event was applied to, if it was.
+pub async fn hazard_of_event(db: &Db, event_id: &str) -> Result<Option<String>> {
+    Ok(
+        on_db!(db, p => sqlx::query_scalar::<_, String>("SELECT hazard_id FROM hazard_events WHERE event_id = $1")
+        .bind(event_id).fetch_optional(p).await?),
+    )
 }
 
 /// What an action changes on the hazard; None leaves a field as it is.
@@ -484,6 +505,40 @@ pub struct Changes {
     pub rectified_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub voided_on: Option<NaiveDate>,
+}
+
+impl Changes {
+    /// `r` as the UPDATE of [`update_on`] leaves it when the action moves the hazard to
+    /// `to_status` at `now`: what the writer answers with, without reading the row back.
+    pub fn applied_to(&self, mut r: HazardRow, to_status: &str, now: DateTime<Utc>) -> HazardRow {
+        fn set<T: Clone>(field: &mut T, to: Option<&T>) {
+            if let Some(v) = to {
+                *field = v.clone();
+            }
+        }
+        r.status = to_status.to_owned();
+        r.version += 1;
+        r.updated_at = now;
+        if let Some((responsible, measures, cents, deadline, contingency)) = &self.plan {
+            r.plan_responsible = Some(responsible.clone());
+            r.plan_measures = Some(measures.clone());
+            r.plan_funds_cents = Some(*cents);
+            r.plan_deadline = Some(*deadline);
+            r.plan_contingency = Some(contingency.clone());
+        }
+        if self.submit_note.is_some() {
+            r.submit_note.clone_from(&self.submit_note);
+        }
+        set(&mut r.after_photos, self.after_photos.as_ref());
+        if self.signature_sha.is_some() {
+            r.signature_sha.clone_from(&self.signature_sha);
+        }
+        if self.return_reason.is_some() {
+            r.return_reason.clone_from(&self.return_reason);
+        }
+        set(&mut r.deadline, self.deadline.as_ref());
+        r
+    }
 }
 
 /// One workflow action, written whole or not at all: everything it writes, owned, so that it can
@@ -507,16 +562,15 @@ pub struct Apply {
     pub now: DateTime<Utc>,
 }
 
-/// Writes one action on an open transaction `$tx`: the hazard moves only if it is still at
-/// `expected_version` (else nothing is written and the result is false), and its event,
-/// notifications, photo references, webhook delivery and audit entry are appended.
-macro_rules! apply_on {
+/// Moves one action's hazard on an open transaction `$tx`, only if it is still at
+/// `expected_version`: whether it moved (if not, nothing is written).
+macro_rules! update_on {
     ($tx:expr, $a:expr) => {{
         let a: &Apply = $a;
         let c = &a.changes;
         let plan = c.plan.as_ref();
         let now = a.now;
-        let moved = sqlx::query(
+        sqlx::query(
             "UPDATE hazards SET status = $1, version = version + 1, updated_at = $2, \
              plan_responsible = COALESCE($3, plan_responsible), plan_measures = COALESCE($4, plan_measures), \
              plan_funds_cents = COALESCE($5, plan_funds_cents), plan_deadline = COALESCE($6, plan_deadline), \
@@ -532,60 +586,264 @@ macro_rules! apply_on {
             .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
             .bind(c.deadline).bind(c.closed_at).bind(&a.hazard_id).bind(a.expected_version)
             .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
-            .execute(&mut *$tx).await?.rows_affected() == 1;
-        if moved {
-            let e = &a.event;
-            insert_event!($tx, &a.hazard_id, e);
-            for (sha, role) in &a.photo_refs {
-                sqlx::query("INSERT INTO photo_refs (sha256, record_kind, record_id, role) VALUES ($1, 'hazard', $2, $3) \
-                             ON CONFLICT DO NOTHING")
-                    .bind(sha).bind(&a.hazard_id).bind(*role).execute(&mut *$tx).await?;
-            }
-            if let Some((school_id, kind)) = a.notify_principals {
-                sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) \
-                             SELECT id, $1, $2, $3 FROM users \
-                             WHERE org_id = $4 AND role = 'principal' AND disabled = FALSE AND id <> $5")
-                    .bind(&a.hazard_id).bind(kind).bind(now).bind(school_id).bind(e.actor_id)
-                    .execute(&mut *$tx).await?;
-            }
-            for (user, kind) in &a.notify {
-                sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(user).bind(&a.hazard_id).bind(*kind).bind(now).execute(&mut *$tx).await?;
-            }
-            if let Some((event, payload)) = &a.webhook {
-                sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
-                    .bind(event).bind(payload).bind(now).execute(&mut *$tx).await?;
-            }
-            let (action, target, client_addr) = &a.audit;
-            let entry = super::audit::Entry {
-                actor_id: Some(e.actor_id),
-                action,
-                target,
-                detail: "",
-                client_addr,
-            };
-            super::audit::append_on!(&mut *$tx, &entry, now)?;
-        }
-        moved
+            .execute(&mut *$tx).await?.rows_affected() == 1
     }};
 }
 
+/// Appends what a moved action writes besides the hazard, on an open transaction `$tx`: its
+/// event, photo references, notifications, webhook delivery and audit entry.
+macro_rules! append_one {
+    ($tx:expr, $a:expr) => {{
+        let a: &Apply = $a;
+        let now = a.now;
+        let e = &a.event;
+        insert_event!($tx, &a.hazard_id, e);
+        for (sha, role) in &a.photo_refs {
+            sqlx::query("INSERT INTO photo_refs (sha256, record_kind, record_id, role) VALUES ($1, 'hazard', $2, $3) \
+                         ON CONFLICT DO NOTHING")
+                .bind(sha).bind(&a.hazard_id).bind(*role).execute(&mut *$tx).await?;
+        }
+        if let Some((school_id, kind)) = a.notify_principals {
+            sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) \
+                         SELECT id, $1, $2, $3 FROM users \
+                         WHERE org_id = $4 AND role = 'principal' AND disabled = FALSE AND id <> $5")
+                .bind(&a.hazard_id).bind(kind).bind(now).bind(school_id).bind(e.actor_id)
+                .execute(&mut *$tx).await?;
+        }
+        for (user, kind) in &a.notify {
+            sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(user).bind(&a.hazard_id).bind(*kind).bind(now).execute(&mut *$tx).await?;
+        }
+        if let Some((event, payload)) = &a.webhook {
+            sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
+                .bind(event).bind(payload).bind(now).execute(&mut *$tx).await?;
+        }
+        let (action, target, client_addr) = &a.audit;
+        let entry = super::audit::Entry {
+            actor_id: Some(e.actor_id),
+            action,
+            target,
+            detail: "",
+            client_addr,
+        };
+        super::audit::append_on!(&mut *$tx, &entry, now)?;
+    }};
+}
+
+/// Appends what the moved actions `done` write besides their hazards, one statement a table for
+/// the whole batch (PostgreSQL takes each column as an array). The same rows as [`append_one`].
+async fn append_all_pg(tx: &mut sqlx::PgConnection, done: &[&Apply]) -> Result<()> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = done.iter().map(|a| a.hazard_id.as_str()).collect();
+    let ats: Vec<DateTime<Utc>> = done.iter().map(|a| a.now).collect();
+    let ev = |f: fn(&NewEvent) -> &str| done.iter().map(|a| f(&a.event)).collect::<Vec<&str>>();
+    sqlx::query(
+        "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \
+         prev_hash, hash) SELECT * FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::text[], $5::int8[], \
+         $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])",
+    )
+    .bind(&ids)
+    .bind(done.iter().map(|a| a.event.seq).collect::<Vec<i32>>())
+    .bind(ev(|e| &e.event_id))
+    .bind(ev(|e| e.action))
+    .bind(done.iter().map(|a| a.event.actor_id).collect::<Vec<i64>>())
+    .bind(done.iter().map(|a| a.event.at).collect::<Vec<DateTime<Utc>>>())
+    .bind(done.iter().map(|a| a.event.from_status).collect::<Vec<Option<&str>>>())
+    .bind(ev(|e| e.to_status))
+    .bind(ev(|e| &e.payload))
+    .bind(ev(|e| &e.prev_hash))
+    .bind(ev(|e| &e.hash))
+    .execute(&mut *tx)
+    .await?;
+
+    let refs: Vec<(&str, &str, &str)> = done
+        .iter()
+        .flat_map(|a| {
+            a.photo_refs.iter().map(|(sha, role)| (sha.as_str(), a.hazard_id.as_str(), *role))
+        })
+        .collect();
+    if !refs.is_empty() {
+        sqlx::query(
+            "INSERT INTO photo_refs (sha256, record_kind, record_id, role) \
+             SELECT sha, 'hazard', id, role FROM UNNEST($1::text[], $2::text[], $3::text[]) AS r(sha, id, role) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(refs.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind(refs.iter().map(|r| r.1).collect::<Vec<_>>())
+        .bind(refs.iter().map(|r| r.2).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let told: Vec<&&Apply> = done.iter().filter(|a| a.notify_principals.is_some()).collect();
+    if !told.is_empty() {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, hazard_id, kind, created_at) \
+             SELECT u.id, v.hazard_id, v.kind, v.at \
+             FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::int8[], $5::timestamptz[]) \
+               AS v(hazard_id, kind, school_id, actor_id, at) \
+             JOIN users u ON u.org_id = v.school_id AND u.role = 'principal' AND u.disabled = FALSE \
+               AND u.id <> v.actor_id",
+        )
+        .bind(told.iter().map(|a| a.hazard_id.as_str()).collect::<Vec<_>>())
+        .bind(told.iter().filter_map(|a| a.notify_principals.map(|n| n.1)).collect::<Vec<_>>())
+        .bind(told.iter().filter_map(|a| a.notify_principals.map(|n| n.0)).collect::<Vec<_>>())
+        .bind(told.iter().map(|a| a.event.actor_id).collect::<Vec<_>>())
+        .bind(told.iter().map(|a| a.now).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let notes: Vec<(i64, &str, &str, DateTime<Utc>)> = done
+        .iter()
+        .flat_map(|a| a.notify.iter().map(|(u, k)| (*u, a.hazard_id.as_str(), *k, a.now)))
+        .collect();
+    if !notes.is_empty() {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, hazard_id, kind, created_at) \
+             SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::timestamptz[])",
+        )
+        .bind(notes.iter().map(|n| n.0).collect::<Vec<_>>())
+        .bind(notes.iter().map(|n| n.1).collect::<Vec<_>>())
+        .bind(notes.iter().map(|n| n.2).collect::<Vec<_>>())
+        .bind(notes.iter().map(|n| n.3).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let hooks: Vec<(&str, &str, DateTime<Utc>)> = done
+        .iter()
+        .filter_map(|a| a.webhook.as_ref().map(|(e, p)| (e.as_str(), p.as_str(), a.now)))
+        .collect();
+    if !hooks.is_empty() {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) \
+             SELECT e, p, at, at FROM UNNEST($1::text[], $2::text[], $3::timestamptz[]) AS w(e, p, at)",
+        )
+        .bind(hooks.iter().map(|h| h.0).collect::<Vec<_>>())
+        .bind(hooks.iter().map(|h| h.1).collect::<Vec<_>>())
+        .bind(hooks.iter().map(|h| h.2).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, target, detail, client_addr) \
+         SELECT at, actor, action, target, '', addr \
+         FROM UNNEST($1::timestamptz[], $2::int8[], $3::text[], $4::text[], $5::text[]) AS l(at, actor, action, target, addr)",
+    )
+    .bind(&ats)
+    .bind(done.iter().map(|a| a.event.actor_id).collect::<Vec<i64>>())
+    .bind(done.iter().map(|a| a.audit.0.as_str()).collect::<Vec<_>>())
+    .bind(done.iter().map(|a| a.audit.1.as_str()).collect::<Vec<_>>())
+    .bind(done.iter().map(|a| a.audit.2.as_str()).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Moves the hazards of `batch` (each at most once, in id order) that are still at the version
+/// their action expected, in one statement: whether each moved. The rows are locked first, in id
+/// order, so that two batches (of two writers or two instances) never wait on each other in a
+/// cycle; then one `UPDATE … FROM UNNEST(…)` makes the same change as [`update_on`] to each.
+async fn update_all_pg(tx: &mut sqlx::PgConnection, batch: &[&Apply]) -> Result<Vec<bool>> {
+    let ids: Vec<&str> = batch.iter().map(|a| a.hazard_id.as_str()).collect();
+    sqlx::query("SELECT id FROM hazards WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    let c =
+        |f: fn(&Changes) -> Option<&str>| batch.iter().map(|a| f(&a.changes)).collect::<Vec<_>>();
+    fn plan<'a>(a: &&'a Apply) -> Option<&'a (String, String, i64, NaiveDate, String)> {
+        a.changes.plan.as_ref()
+    }
+    let moved: Vec<String> = sqlx::query_scalar(
+        "UPDATE hazards h SET status = v.to_status, version = h.version + 1, updated_at = v.now, \
+         plan_responsible = COALESCE(v.responsible, h.plan_responsible), \
+         plan_measures = COALESCE(v.measures, h.plan_measures), \
+         plan_funds_cents = COALESCE(v.funds_cents, h.plan_funds_cents), \
+         plan_deadline = COALESCE(v.plan_deadline, h.plan_deadline), \
+         plan_contingency = COALESCE(v.contingency, h.plan_contingency), \
+         submit_note = COALESCE(v.submit_note, h.submit_note), after_photos = COALESCE(v.after_photos, h.after_photos), \
+         signature_sha = COALESCE(v.signature_sha, h.signature_sha), \
+         return_reason = COALESCE(v.return_reason, h.return_reason), deadline = COALESCE(v.deadline, h.deadline), \
+         closed_at = COALESCE(v.closed_at, h.closed_at), planned_on = COALESCE(h.planned_on, v.planned_on), \
+         rectified_on = COALESCE(h.rectified_on, v.rectified_on), closed_on = COALESCE(h.closed_on, v.closed_on), \
+         voided_on = COALESCE(h.voided_on, v.voided_on) \
+         FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::int8[], \
+           $8::date[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::date[], \
+           $15::timestamptz[], $16::date[], $17::date[], $18::date[], $19::date[]) \
+           AS v(id, expected, to_status, now, responsible, measures, funds_cents, plan_deadline, contingency, \
+                submit_note, after_photos, signature_sha, return_reason, deadline, closed_at, planned_on, \
+                rectified_on, closed_on, voided_on) \
+         WHERE h.id = v.id AND h.version = v.expected RETURNING h.id",
+    )
+    .bind(&ids)
+    .bind(batch.iter().map(|a| a.expected_version).collect::<Vec<i32>>())
+    .bind(batch.iter().map(|a| a.to_status).collect::<Vec<&str>>())
+    .bind(batch.iter().map(|a| a.now).collect::<Vec<DateTime<Utc>>>())
+    .bind(batch.iter().map(|a| plan(a).map(|p| p.0.as_str())).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| plan(a).map(|p| p.1.as_str())).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| plan(a).map(|p| p.2)).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| plan(a).map(|p| p.3)).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| plan(a).map(|p| p.4.as_str())).collect::<Vec<_>>())
+    .bind(c(|c| c.submit_note.as_deref()))
+    .bind(c(|c| c.after_photos.as_deref()))
+    .bind(c(|c| c.signature_sha.as_deref()))
+    .bind(c(|c| c.return_reason.as_deref()))
+    .bind(batch.iter().map(|a| a.changes.deadline).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| a.changes.closed_at).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| a.changes.planned_on).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| a.changes.rectified_on).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| a.changes.closed_on).collect::<Vec<_>>())
+    .bind(batch.iter().map(|a| a.changes.voided_on).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(batch.iter().map(|a| moved.contains(&a.hazard_id)).collect())
+}
+
 /// Applies several actions in one transaction, one commit for all: whether each moved its hazard
-/// (see [`apply_on`]). Hazards are updated in the order of their ids, whatever the order of
-/// `batch`, so that two batches never wait on each other's row locks in a cycle. Any error rolls
-/// back the whole batch.
+/// (it has not when it is no longer at the version the action expected). Hazards are updated in
+/// the order of their ids, whatever the order of `batch`, so that two batches never wait on each
+/// other's row locks in a cycle. Any error rolls back the whole batch.
 pub async fn apply_all(db: &Db, batch: &[&Apply]) -> Result<Vec<bool>> {
     let mut order: Vec<usize> = (0..batch.len()).collect();
     order.sort_by(|&x, &y| batch[x].hazard_id.cmp(&batch[y].hazard_id));
     let mut moved = vec![false; batch.len()];
     let _writer = db.writer().await;
-    on_db!(db, p => {
-        let mut tx = p.begin().await?;
-        for &i in &order {
-            moved[i] = apply_on!(tx, batch[i]);
+    match db {
+        Db::Sqlite(p) => {
+            let mut tx = p.begin().await?;
+            for &i in &order {
+                moved[i] = update_on!(tx, batch[i]);
+                if moved[i] {
+                    append_one!(tx, batch[i]);
+                }
+            }
+            tx.commit().await?;
         }
-        tx.commit().await?;
-    });
+        Db::Postgres(p) => {
+            let mut tx = p.begin().await?;
+            let in_order: Vec<&Apply> = order.iter().map(|&i| batch[i]).collect();
+            if in_order.windows(2).all(|w| w[0].hazard_id != w[1].hazard_id) {
+                for (&i, m) in order.iter().zip(update_all_pg(&mut tx, &in_order).await?) {
+                    moved[i] = m;
+                }
+            } else {
+                // The same hazard twice (an event and its retry, or two phones at once): one
+                // statement cannot tell which of the two moved it, so one statement each.
+                for &i in &order {
+                    moved[i] = update_on!(tx, batch[i]);
+                }
+            }
+            let done: Vec<&Apply> =
+                order.iter().filter(|&&i| moved[i]).map(|&i| batch[i]).collect();
+            append_all_pg(&mut tx, &done).await?;
+            tx.commit().await?;
+        }
+    }
     Ok(moved)
 }
 
