@@ -168,9 +168,15 @@ use app::error::AppError;
 const PAGE: i64 = 50;
 const MAX_TEXT: usize = 2000;
 
-async fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<HazardRow> {
-    match storage::hazards::get(&state.db, id).await? {
-        Some(r) if scope::may_see_hazard_at(caller, &r.school_path) => Ok(r),
+/// A hazard in the caller's scope (else not found), with its events, read in one statement: the
+/// row and its history always agree, even with an event landing at the same moment.
+async fn visible_with_events(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(HazardRow, Vec<storage::hazards::EventRow>)> {
+    match storage::hazards::with_events(&state.db, id).await? {
+        Some((r, events)) if scope::may_see_hazard_at(caller, &r.school_path) => Ok((r, events)),
         _ => Err(AppError::NotFound.into()),
     }
 }
@@ -305,8 +311,8 @@ fn assemble(
 }
 
 pub async fn detail(state: &AppState, caller: &Caller, id: Uuid) -> Result<HazardDetail> {
-    let r = visible(state, caller, &id.to_string()).await?;
-    detail_of(state, caller, r).await
+    let (r, events) = visible_with_events(state, caller, &id.to_string()).await?;
+    Ok(assemble(state, caller, r, events))
 }
 
 /// The ledger (and, with `queue`, the closure queue: submitted, oldest first).
@@ -455,14 +461,11 @@ pub async fn act(
     e: EventInput,
 ) -> Result<HazardDetail> {
     let id_text = id.to_string();
-    let (r, mut events) = match storage::hazards::with_events(&state.db, &id_text).await? {
-        Some((r, events)) if scope::may_see_hazard_at(caller, &r.school_path) => (r, events),
-        _ => return Err(AppError::NotFound.into()),
-    };
+    let (r, mut events) = visible_with_events(state, caller, &id_text).await?;
     let event_id = e.event_id.to_string();
     if events.iter().any(|x| x.event_id == event_id) {
         // A retry: answer the current state.
-        return agreed(state, caller, &id_text, r, events).await;
+        return Ok(assemble(state, caller, r, events));
     }
     if e.expected_version != r.version {
         return Err(AppError::Stale(Box::new(assemble(state, caller, r, events))).into());
@@ -644,12 +647,10 @@ pub async fn act(
         // Someone acted between our read and our write. If it was this very event, sent twice
         // at once (a phone's outbox retrying), answer as a retry; otherwise as a stale version.
         Ok(false) => {
-            let current = visible(state, caller, &id_text).await?;
-            let now_there = storage::hazards::events(&state.db, &id_text).await?;
-            if now_there.iter().any(|x| x.event_id == event.event_id) {
-                return agreed(state, caller, &id_text, current, now_there).await;
-            }
-            return Err(AppError::Stale(Box::new(detail_of(state, caller, current).await?)).into());
+            let (current, now_there) = visible_with_events(state, caller, &id_text).await?;
+            let retried = now_there.iter().any(|x| x.event_id == event.event_id);
+            let answer = assemble(state, caller, current, now_there);
+            if retried { Ok(answer) } else { Err(AppError::Stale(Box::new(answer)).into()) }
         }
         // The event id is taken: by this very event, raced in twice (answer the current state),
         // or on another hazard, a client's bug.
@@ -661,27 +662,6 @@ pub async fn act(
         }
         Err(other) => Err(other),
     }
-}
-
-/// The answer to a retried event: the hazard and its events as they agree. The row is read before
-/// the events, so an event that lands in between (the retry's own twin, sent at once) would leave
-/// the row a version behind its history; every event moves the version by one, so they agree
-/// when the version is the number of events.
-async fn agreed(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    mut r: HazardRow,
-    mut events: Vec<storage::hazards::EventRow>,
-) -> Result<HazardDetail> {
-    for _ in 0..3 {
-        if usize::try_from(r.version).is_ok_and(|v| v == events.len()) {
-            break;
-        }
-        r = visible(state, caller, id).await?;
-        events = storage::hazards::events(&state.db, id).await?;
-    }
-    Ok(assemble(state, caller, r, events))
 }
 
 /// Reports a hazard on its own, outside an inspection: inspectors and office staff for any

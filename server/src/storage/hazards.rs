@@ -3,7 +3,6 @@
 use super::{Db, on_db};
 use crate::error::Result;
 use app::domain::report::Stage;
-use app::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A hazard as first reported, with its first event.
@@ -115,14 +114,25 @@ pub struct HazardRow {
     pub item_standard: Option<String>,
 }
 
-const SELECT: &str = "SELECT h.id, h.school_id, s.name AS school_name, s.path AS school_path, h.inspection_id, \
-     h.item_id, h.title, h.description, h.level, h.status, h.found_on, h.deadline, h.reported_by, \
-     u.display_name AS reporter_name, ro.path AS reporter_org_path, h.version, h.updated_at, h.area, \
-     h.plan_responsible, h.plan_measures, h.plan_funds_cents, h.plan_deadline, h.plan_contingency, h.submit_note, \
-     h.after_photos, h.signature_sha, h.return_reason, \
-     ci.code AS item_code, ci.title AS item_title, ci.content AS item_content, ci.standard AS item_standard \
-     FROM hazards h JOIN orgs s ON s.id = h.school_id JOIN users u ON u.id = h.reported_by \
-     JOIN orgs ro ON ro.id = h.reporter_org_id LEFT JOIN checklist_items ci ON ci.id = h.item_id";
+/// The columns of a [`HazardRow`], and the tables they come from (`h` the hazard).
+macro_rules! hazard_columns {
+    () => {
+        "h.id, h.school_id, s.name AS school_name, s.path AS school_path, h.inspection_id, \
+         h.item_id, h.title, h.description, h.level, h.status, h.found_on, h.deadline, h.reported_by, \
+         u.display_name AS reporter_name, ro.path AS reporter_org_path, h.version, h.updated_at, h.area, \
+         h.plan_responsible, h.plan_measures, h.plan_funds_cents, h.plan_deadline, h.plan_contingency, h.submit_note, \
+         h.after_photos, h.signature_sha, h.return_reason, \
+         ci.code AS item_code, ci.title AS item_title, ci.content AS item_content, ci.standard AS item_standard"
+    };
+}
+macro_rules! hazard_tables {
+    () => {
+        "hazards h JOIN orgs s ON s.id = h.school_id JOIN users u ON u.id = h.reported_by \
+         JOIN orgs ro ON ro.id = h.reporter_org_id LEFT JOIN checklist_items ci ON ci.id = h.item_id"
+    };
+}
+
+const SELECT: &str = concat!("SELECT ", hazard_columns!(), " FROM ", hazard_tables!());
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<HazardRow>> {
     let sql = format!("{SELECT} WHERE h.id = $1");
@@ -429,8 +439,18 @@ pub struct EventRow {
     pub hash: String,
 }
 
-const SELECT_EVENTS: &str = "SELECT e.hazard_id, e.seq, e.event_id, e.action, e.actor_id, u.display_name AS actor_name, \
-     e.at, e.from_status, e.to_status, e.payload, e.prev_hash, e.hash FROM hazard_events e JOIN users u ON u.id = e.actor_id";
+/// The columns of an [`EventRow`] (`e` the event, `eu` its actor).
+macro_rules! event_columns {
+    () => {
+        "e.hazard_id, e.seq, e.event_id, e.action, e.actor_id, eu.display_name AS actor_name, \
+         e.at, e.from_status, e.to_status, e.payload, e.prev_hash, e.hash"
+    };
+}
+const SELECT_EVENTS: &str = concat!(
+    "SELECT ",
+    event_columns!(),
+    " FROM hazard_events e JOIN users eu ON eu.id = e.actor_id"
+);
 
 /// A hazard's events in order.
 pub async fn events(db: &Db, hazard_id: &str) -> Result<Vec<EventRow>> {
@@ -465,15 +485,18 @@ pub async fn events_after(db: &Db, after: (&str, i32), limit: i64) -> Result<Vec
 /// each): what an action reads before it writes. None if there is no such hazard.
 pub async fn with_events(db: &Db, id: &str) -> Result<Option<(HazardRow, Vec<EventRow>)>> {
     use sqlx::FromRow;
-    let (columns, from) = SELECT.split_once(" FROM ").ok_or(AppError::Internal)?;
-    let sql = format!(
-        "{columns}, e.hazard_id, e.seq, e.event_id, e.action, e.actor_id, eu.display_name AS actor_name, e.at, \
-         e.from_status, e.to_status, e.payload, e.prev_hash, e.hash \
-         FROM {from} JOIN hazard_events e ON e.hazard_id = h.id JOIN users eu ON eu.id = e.actor_id \
-         WHERE h.id = $1 ORDER BY e.seq"
+    const SQL: &str = concat!(
+        "SELECT ",
+        hazard_columns!(),
+        ", ",
+        event_columns!(),
+        " FROM ",
+        hazard_tables!(),
+        " JOIN hazard_events e ON e.hazard_id = h.id JOIN users eu ON eu.id = e.actor_id",
+        " WHERE h.id = $1 ORDER BY e.seq"
     );
     on_db!(db, p => {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(p).await?;
+        let rows = sqlx::query(SQL).bind(id).fetch_all(p).await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let hazard = HazardRow::from_row(first)?;
         let events = rows.iter().map(EventRow::from_row).collect::<std::result::Result<Vec<_>, _>>()?;
