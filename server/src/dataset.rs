@@ -207,6 +207,7 @@ pub async fn run(state: &AppState, o: &Options) -> Result<Made> {
             let mut row = GenHazard {
                 id: h.clone(),
                 school_id: school,
+                bureau_id: county,
                 title: TITLES[rng.gen_range(0..TITLES.len())].to_owned(),
                 level: if major { "major" } else { "general" },
                 status: "reported",

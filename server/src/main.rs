@@ -27,9 +27,9 @@ enum Command {
     },
     /// Load the demo county into an empty database.
     Demo,
-    /// Check every hazard's hash chain of events, and that every photo on record is stored whole
-    /// (its original hashes to its address, its copies are there); exits non-zero and names each
-    /// problem.
+    /// Check every hazard's hash chain of events, that every photo on record is stored whole
+    /// (its original hashes to its address, its copies are there), and that the ledger's tallies
+    /// agree with the hazards; exits non-zero and names each problem.
     Verify,
     /// Fill the database with a generated province for benchmarks, determined by the seed:
     /// counties of schools, users, inspections, hazards in every state with their events,
@@ -171,17 +171,26 @@ async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>>
             for p in &photos.problems {
                 println!("BROKEN {p}");
             }
-            if !breaks.is_empty() || !photos.problems.is_empty() {
+            let drift = server::storage::hazards::tally_drift(&db).await?;
+            for d in &drift {
+                let (bureau, status, area, level) = &d.key;
+                println!(
+                    "BROKEN tally of bureau {bureau} {status}/{area}/{level}: {} tallied, {} hazards",
+                    d.tallied, d.counted
+                );
+            }
+            if !breaks.is_empty() || !photos.problems.is_empty() || !drift.is_empty() {
                 return Err(format!(
-                    "{} break(s) in {checked} events, {} problem(s) in {} photos",
+                    "{} break(s) in {checked} events, {} problem(s) in {} photos, {} tally(ies) off",
                     breaks.len(),
                     photos.problems.len(),
-                    photos.checked
+                    photos.checked,
+                    drift.len()
                 )
                 .into());
             }
             println!(
-                "ok: {checked} events, every chain intact; {} photos, every file whole",
+                "ok: {checked} events, every chain intact; {} photos, every file whole; tallies agree",
                 photos.checked
             );
         }

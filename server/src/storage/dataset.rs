@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub struct GenHazard {
     pub id: String,
     pub school_id: i64,
+    /// The school's bureau (its parent org).
+    pub bureau_id: i64,
     pub title: String,
     pub level: &'static str,
     pub status: &'static str,
@@ -71,16 +73,22 @@ pub async fn write_batch(
         for chunk in hazards.chunks(400) {
             let mut b = sqlx::QueryBuilder::new(
                 "INSERT INTO hazards (id, school_id, title, level, status, found_on, deadline, reported_by, reporter_org_id, \
-                 version, created_at, updated_at, closed_at, area, plan_funds_cents, planned_on, rectified_on, closed_on, voided_on) ");
+                 version, created_at, updated_at, closed_at, area, plan_funds_cents, planned_on, rectified_on, closed_on, voided_on, \
+                 bureau_id) ");
             b.push_values(chunk, |mut r, h| {
                 r.push_bind(&h.id).push_bind(h.school_id).push_bind(&h.title).push_bind(h.level).push_bind(h.status)
                     .push_bind(h.found_on).push_bind(h.deadline).push_bind(h.reported_by).push_bind(h.reporter_org_id)
                     .push_bind(h.version).push_bind(h.created_at).push_bind(h.updated_at).push_bind(h.closed_at)
                     .push_bind(h.area).push_bind(h.plan_funds_cents).push_bind(h.planned_on).push_bind(h.rectified_on)
-                    .push_bind(h.closed_on).push_bind(h.voided_on);
+                    .push_bind(h.closed_on).push_bind(h.voided_on).push_bind(h.bureau_id);
             });
             b.build().execute(&mut *tx).await?;
         }
+        let mut tallies = super::hazards::Tallies::default();
+        for h in hazards {
+            tallies.add(h.bureau_id, h.status, Some(h.area), h.level, 1);
+        }
+        super::hazards::write_tallies!(tx, &tallies);
         for chunk in events.chunks(1000) {
             let mut b = sqlx::QueryBuilder::new(
                 "INSERT INTO hazard_events (hazard_id, seq, event_id, action, actor_id, at, from_status, to_status, payload, \

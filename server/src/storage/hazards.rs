@@ -53,20 +53,100 @@ macro_rules! insert_event {
 }
 pub(crate) use insert_event;
 
-/// Inserts a reported hazard, its photo references and its first event on an open transaction.
-/// Does nothing when a hazard with this id exists (a retried report). Expands once per backend.
+/// How many hazards each bureau gains or loses, by (bureau, status, area or '', level), while a
+/// transaction inserts hazards or moves them: written last, by [`write_tallies`], in key order,
+/// so that two transactions never wait on each other's counters in a cycle.
+#[derive(Default)]
+pub struct Tallies(std::collections::BTreeMap<(i64, String, String, String), i64>);
+
+impl Tallies {
+    pub fn add(&mut self, bureau: i64, status: &str, area: Option<&str>, level: &str, n: i64) {
+        let key =
+            (bureau, status.to_owned(), area.unwrap_or_default().to_owned(), level.to_owned());
+        *self.0.entry(key).or_default() += n;
+    }
+
+    /// The changes, in key order, without the ones that cancel out.
+    pub fn changes(&self) -> impl Iterator<Item = (&(i64, String, String, String), i64)> {
+        self.0.iter().map(|(k, n)| (k, *n)).filter(|(_, n)| *n != 0)
+    }
+
+    /// A hazard of `bureau` with this area and level moving from one status to another.
+    pub fn moved(&mut self, bureau: i64, from: &str, to: &str, area: Option<&str>, level: &str) {
+        if from != to {
+            self.add(bureau, from, area, level, -1);
+            self.add(bureau, to, area, level, 1);
+        }
+    }
+}
+
+/// Adds `$t` ([`Tallies`]) to the counters on an open transaction, one key at a time in order.
+macro_rules! write_tallies {
+    ($tx:expr, $t:expr) => {{
+        let t: &$crate::storage::hazards::Tallies = $t;
+        for ((bureau, status, area, level), n) in t.changes() {
+            sqlx::query(
+                "INSERT INTO hazard_tallies (bureau_id, status, area, level, n) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (bureau_id, status, area, level) DO UPDATE SET n = hazard_tallies.n + excluded.n")
+                .bind(bureau).bind(status).bind(area).bind(level).bind(n)
+                .execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use write_tallies;
+
+/// A tally that disagrees with the hazards it counts: the key, the tally and the true count.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TallyDrift {
+    pub key: (i64, String, String, String),
+    pub tallied: i64,
+    pub counted: i64,
+}
+
+/// Every tally that differs from a count of the hazards themselves (none, unless a write went
+/// around [`Tallies`]): for `xiaoan verify` and the tests.
+pub async fn tally_drift(db: &Db) -> Result<Vec<TallyDrift>> {
+    type Row = (i64, String, String, String, i64);
+    let (tallied, counted): (Vec<Row>, Vec<Row>) = on_db!(db, p => (
+        sqlx::query_as("SELECT bureau_id, status, area, level, n FROM hazard_tallies WHERE n <> 0")
+            .fetch_all(p).await?,
+        sqlx::query_as("SELECT bureau_id, status, COALESCE(area, ''), level, COUNT(*) FROM hazards \
+                        GROUP BY bureau_id, status, COALESCE(area, ''), level")
+            .fetch_all(p).await?,
+    ));
+    let map = |rows: Vec<Row>| -> std::collections::BTreeMap<_, i64> {
+        rows.into_iter().map(|(b, s, a, l, n)| ((b, s, a, l), n)).collect()
+    };
+    let (tallied, counted) = (map(tallied), map(counted));
+    let keys: std::collections::BTreeSet<_> = tallied.keys().chain(counted.keys()).collect();
+    Ok(keys
+        .into_iter()
+        .map(|k| TallyDrift {
+            key: k.clone(),
+            tallied: tallied.get(k).copied().unwrap_or(0),
+            counted: counted.get(k).copied().unwrap_or(0),
+        })
+        .filter(|d| d.tallied != d.counted)
+        .collect())
+}
+
+/// Inserts a reported hazard, its photo references and its first event on an open transaction,
+/// counting it in `$tallies`. Does nothing when a hazard with this id exists (a retried report).
+/// Expands once per backend.
 macro_rules! insert_new_hazard {
-    ($tx:expr, $h:expr, $now:expr) => {{
+    ($tx:expr, $h:expr, $now:expr, $tallies:expr) => {{
         let h: &$crate::storage::hazards::NewHazard = $h;
-        let inserted = sqlx::query(
+        let bureau: Option<i64> = sqlx::query_scalar(
             "INSERT INTO hazards (id, school_id, inspection_id, item_id, title, description, level, status, found_on, \
-             deadline, reported_by, reporter_org_id, version, created_at, updated_at, area) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'reported', $8, $9, $10, $11, 1, $12, $12, $13) ON CONFLICT (id) DO NOTHING")
+             deadline, reported_by, reporter_org_id, version, created_at, updated_at, area, bureau_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'reported', $8, $9, $10, $11, 1, $12, $12, $13, \
+             (SELECT parent_id FROM orgs WHERE id = $2)) ON CONFLICT (id) DO NOTHING RETURNING bureau_id")
             .bind(&h.id).bind(h.school_id).bind(&h.inspection_id).bind(h.item_id).bind(&h.title).bind(&h.description)
             .bind(h.level).bind(h.found_on).bind(h.deadline).bind(h.reported_by).bind(h.reporter_org_id).bind($now)
             .bind(h.area)
-            .execute(&mut *$tx).await?.rows_affected() == 1;
-        if inserted {
+            .fetch_optional(&mut *$tx).await?;
+        if let Some(bureau) = bureau {
+            $crate::storage::hazards::Tallies::add($tallies, bureau, "reported", h.area, h.level, 1);
             for sha in &h.photos {
                 sqlx::query("INSERT INTO photo_refs (sha256, record_kind, record_id, role) VALUES ($1, 'hazard', $2, 'before') \
                              ON CONFLICT DO NOTHING")
@@ -74,7 +154,7 @@ macro_rules! insert_new_hazard {
             }
             $crate::storage::hazards::insert_event!($tx, &h.id, &h.event);
         }
-        inserted
+        bureau.is_some()
     }};
 }
 pub(crate) use insert_new_hazard;
@@ -236,21 +316,52 @@ impl<'a> ListQuery<'a> {
     }
 }
 
-/// Adds the WHERE clause of `q` (without the status filter when `with_status` is false).
+impl ListQuery<'_> {
+    /// Whether the counts per status can be read from the tallies: a scope and nothing but
+    /// status, area and level filters (the tallies know nothing of dates, reporters or types).
+    fn counted_by_tallies(&self) -> bool {
+        matches!(self.within, Within::Path(_))
+            && self.school.is_none()
+            && !self.overdue
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.reporter.is_none()
+            && self.kindergarten.is_none()
+            && self.changed_after.is_none()
+    }
+}
+
+/// The one bureau whose schools are everything under `within`, if it is so (a county's office:
+/// its schools are its children): then a page reads `hazards.bureau_id` in page order.
+async fn sole_bureau(db: &Db, within: &Within<'_>) -> Result<Option<i64>> {
+    let Within::Path(path) = within else { return Ok(None) };
+    let (from, until) = super::under_bounds(path);
+    let ids: Vec<i64> = on_db!(db, p => sqlx::query_scalar(
+        "SELECT id FROM orgs WHERE kind = 'bureau' AND path >= $1 AND path < $2 LIMIT 2")
+        .bind(from).bind(until).fetch_all(p).await?);
+    Ok(if let [id] = ids[..] { Some(id) } else { None })
+}
+
+/// Adds the WHERE clause of `q` (without the status filter when `with_status` is false), with
+/// the scope as `bureau` (from [`sole_bureau`]) when there is one.
 macro_rules! push_filters {
-    ($b:expr, $q:expr, $with_status:expr) => {{
+    ($b:expr, $q:expr, $with_status:expr, $bureau:expr) => {{
         let q: &ListQuery<'_> = $q;
         $b.push(" WHERE 1 = 1");
-        match q.within {
+        match (q.within, $bureau) {
+            (Within::Path(_), Some(bureau)) => {
+                $b.push(" AND h.bureau_id = ");
+                $b.push_bind(bureau);
+            }
             // The schools first (a few thousand org rows at most), as a range of the path index
             // (`storage::under`), then their hazards through the school index: a join filtered
             // on the path let SQLite scan every hazard of the province for one county.
-            Within::Path(path) => {
+            (Within::Path(path), None) => {
                 $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE 1 = 1");
                 crate::storage::push_under(&mut $b, "o.path", path);
                 $b.push(")");
             }
-            Within::School(id) => {
+            (Within::School(id), _) => {
                 $b.push(" AND h.school_id = ");
                 $b.push_bind(*id);
             }
@@ -334,29 +445,57 @@ macro_rules! push_filters {
 
 /// The three statements behind a page of hazards, each starting with `$prefix` (empty, or an
 /// EXPLAIN): the page, the counts per status (ignoring the status filter), the overdue count.
+/// `$bureau` is [`sole_bureau`]'s answer for the query's scope.
 macro_rules! list_statements {
-    ($q:expr, $prefix:expr) => {{
+    ($q:expr, $prefix:expr, $bureau:expr) => {{
         let q: &ListQuery<'_> = $q;
+        let bureau: Option<i64> = $bureau;
         let order = if q.order_queue {
             " ORDER BY h.updated_at, h.id"
         } else {
             " ORDER BY CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END, h.deadline, h.id"
         };
         let mut b = sqlx::QueryBuilder::new(format!("{}{SELECT}", $prefix));
-        push_filters!(b, q, true);
+        push_filters!(b, q, true, bureau);
         b.push(order);
         b.push(" LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
-        let mut c = sqlx::QueryBuilder::new(format!(
-            "{}SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
-            $prefix
-        ));
-        push_filters!(c, q, false);
-        c.push(" GROUP BY h.status");
+        let c = match q.within {
+            Within::Path(path) if q.counted_by_tallies() => {
+                let mut c = sqlx::QueryBuilder::new(format!(
+                    "{}SELECT t.status, CAST(SUM(t.n) AS BIGINT) FROM hazard_tallies t WHERE t.n <> 0",
+                    $prefix
+                ));
+                if let Some(bureau) = bureau {
+                    c.push(" AND t.bureau_id = ").push_bind(bureau);
+                } else {
+                    c.push(" AND t.bureau_id IN (SELECT o.id FROM orgs o WHERE o.kind = 'bureau'");
+                    crate::storage::push_under(&mut c, "o.path", path);
+                    c.push(")");
+                }
+                if let Some(v) = q.area {
+                    c.push(" AND t.area = ").push_bind(v.to_owned());
+                }
+                if let Some(v) = q.level {
+                    c.push(" AND t.level = ").push_bind(v.to_owned());
+                }
+                c.push(" GROUP BY t.status HAVING SUM(t.n) <> 0");
+                c
+            }
+            _ => {
+                let mut c = sqlx::QueryBuilder::new(format!(
+                    "{}SELECT h.status, COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
+                    $prefix
+                ));
+                push_filters!(c, q, false, bureau);
+                c.push(" GROUP BY h.status");
+                c
+            }
+        };
         let mut o = sqlx::QueryBuilder::new(format!(
             "{}SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
             $prefix
         ));
-        push_filters!(o, q, true);
+        push_filters!(o, q, true, bureau);
         o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
         (b, c, o)
     }};
@@ -364,8 +503,9 @@ macro_rules! list_statements {
 
 /// A page of hazards, the counts per status (ignoring the status filter) and the overdue count.
 pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(String, i64)>, i64)> {
+    let bureau = sole_bureau(db, q.within).await?;
     Ok(on_db!(db, p => {
-        let (mut b, mut c, mut o) = list_statements!(q, "");
+        let (mut b, mut c, mut o) = list_statements!(q, "", bureau);
         let rows = b.build_query_as::<HazardRow>().fetch_all(p).await?;
         let counts = c.build_query_as::<(String, i64)>().fetch_all(p).await?;
         let overdue: i64 = o.build_query_scalar().fetch_one(p).await?;
@@ -376,13 +516,14 @@ pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<(Vec<HazardRow>, Vec<(St
 /// Only the page of `q`, without the counts (for the changes feed, which shows none).
 pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Vec<HazardRow>> {
     type Builders<D> = (sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>, sqlx::QueryBuilder<D>);
+    let bureau = sole_bureau(db, q.within).await?;
     Ok(match db {
         Db::Sqlite(p) => {
-            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "");
+            let (mut b, _, _): Builders<sqlx::Sqlite> = list_statements!(q, "", bureau);
             b.build_query_as().fetch_all(p).await?
         }
         Db::Postgres(p) => {
-            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "");
+            let (mut b, _, _): Builders<sqlx::Postgres> = list_statements!(q, "", bureau);
             b.build_query_as().fetch_all(p).await?
         }
     })
@@ -399,9 +540,10 @@ pub struct Plan {
 /// PostgreSQL's `EXPLAIN (ANALYZE, BUFFERS)` (which runs the statement and reports time).
 pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
     let mut plans = Vec::new();
+    let bureau = sole_bureau(db, q.within).await?;
     match db {
         Db::Sqlite(p) => {
-            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ");
+            let (b, c, o) = list_statements!(q, "EXPLAIN QUERY PLAN ", bureau);
             for mut s in [b, c, o] {
                 let sql = s.sql().as_str().trim_start_matches("EXPLAIN QUERY PLAN ").to_owned();
                 let rows: Vec<(i64, i64, i64, String)> = s.build_query_as().fetch_all(p).await?;
@@ -411,7 +553,7 @@ pub async fn explain_list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<Plan>> {
         }
         Db::Postgres(p) => {
             const PREFIX: &str = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ";
-            let (b, c, o) = list_statements!(q, PREFIX);
+            let (b, c, o) = list_statements!(q, PREFIX, bureau);
             for mut s in [b, c, o] {
                 let sql = s.sql().as_str().trim_start_matches(PREFIX).to_owned();
                 let rows: Vec<(String,)> = s.build_query_as().fetch_all(p).await?;
@@ -585,15 +727,18 @@ pub struct Apply {
     pub now: DateTime<Utc>,
 }
 
+/// What a moved hazard's tallies need: its bureau, area and level.
+type Counted = (i64, Option<String>, String);
+
 /// Moves one action's hazard on an open transaction `$tx`, only if it is still at
-/// `expected_version`: whether it moved (if not, nothing is written).
+/// `expected_version`: its bureau, area and level if it moved (if not, nothing is written).
 macro_rules! update_on {
     ($tx:expr, $a:expr) => {{
         let a: &Apply = $a;
         let c = &a.changes;
         let plan = c.plan.as_ref();
         let now = a.now;
-        sqlx::query(
+        sqlx::query_as::<_, Counted>(
             "UPDATE hazards SET status = $1, version = version + 1, updated_at = $2, \
              plan_responsible = COALESCE($3, plan_responsible), plan_measures = COALESCE($4, plan_measures), \
              plan_funds_cents = COALESCE($5, plan_funds_cents), plan_deadline = COALESCE($6, plan_deadline), \
@@ -602,14 +747,15 @@ macro_rules! update_on {
              return_reason = COALESCE($11, return_reason), deadline = COALESCE($12, deadline), \
              closed_at = COALESCE($13, closed_at), planned_on = COALESCE(planned_on, $16), \
              rectified_on = COALESCE(rectified_on, $17), closed_on = COALESCE(closed_on, $18), \
-             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15")
+             voided_on = COALESCE(voided_on, $19) WHERE id = $14 AND version = $15 \
+             RETURNING bureau_id, area, level")
             .bind(a.to_status).bind(now)
             .bind(plan.map(|x| x.0.clone())).bind(plan.map(|x| x.1.clone())).bind(plan.map(|x| x.2))
             .bind(plan.map(|x| x.3)).bind(plan.map(|x| x.4.clone()))
             .bind(&c.submit_note).bind(&c.after_photos).bind(&c.signature_sha).bind(&c.return_reason)
             .bind(c.deadline).bind(c.closed_at).bind(&a.hazard_id).bind(a.expected_version)
             .bind(c.planned_on).bind(c.rectified_on).bind(c.closed_on).bind(c.voided_on)
-            .execute(&mut *$tx).await?.rows_affected() == 1
+            .fetch_optional(&mut *$tx).await?
     }};
 }
 
@@ -771,7 +917,10 @@ async fn append_all_pg(tx: &mut sqlx::PgConnection, done: &[&Apply]) -> Result<(
 /// their action expected, in one statement: whether each moved. The rows are locked first, in id
 /// order, so that two batches (of two writers or two instances) never wait on each other in a
 /// cycle; then one `UPDATE … FROM UNNEST(…)` makes the same change as [`update_on`] to each.
-async fn update_all_pg(tx: &mut sqlx::PgConnection, batch: &[&Apply]) -> Result<Vec<bool>> {
+async fn update_all_pg(
+    tx: &mut sqlx::PgConnection,
+    batch: &[&Apply],
+) -> Result<Vec<Option<Counted>>> {
     let ids: Vec<&str> = batch.iter().map(|a| a.hazard_id.as_str()).collect();
     sqlx::query("SELECT id FROM hazards WHERE id = ANY($1) ORDER BY id FOR UPDATE")
         .bind(&ids)
@@ -782,7 +931,7 @@ async fn update_all_pg(tx: &mut sqlx::PgConnection, batch: &[&Apply]) -> Result<
     fn plan<'a>(a: &&'a Apply) -> Option<&'a (String, String, i64, NaiveDate, String)> {
         a.changes.plan.as_ref()
     }
-    let moved: Vec<String> = sqlx::query_scalar(
+    let moved: Vec<(String, i64, Option<String>, String)> = sqlx::query_as(
         "UPDATE hazards h SET status = v.to_status, version = h.version + 1, updated_at = v.now, \
          plan_responsible = COALESCE(v.responsible, h.plan_responsible), \
          plan_measures = COALESCE(v.measures, h.plan_measures), \
@@ -801,7 +950,7 @@ async fn update_all_pg(tx: &mut sqlx::PgConnection, batch: &[&Apply]) -> Result<
            AS v(id, expected, to_status, now, responsible, measures, funds_cents, plan_deadline, contingency, \
                 submit_note, after_photos, signature_sha, return_reason, deadline, closed_at, planned_on, \
                 rectified_on, closed_on, voided_on) \
-         WHERE h.id = v.id AND h.version = v.expected RETURNING h.id",
+         WHERE h.id = v.id AND h.version = v.expected RETURNING h.id, h.bureau_id, h.area, h.level",
     )
     .bind(&ids)
     .bind(batch.iter().map(|a| a.expected_version).collect::<Vec<i32>>())
@@ -824,46 +973,63 @@ async fn update_all_pg(tx: &mut sqlx::PgConnection, batch: &[&Apply]) -> Result<
     .bind(batch.iter().map(|a| a.changes.voided_on).collect::<Vec<_>>())
     .fetch_all(&mut *tx)
     .await?;
-    Ok(batch.iter().map(|a| moved.contains(&a.hazard_id)).collect())
+    let mut moved: std::collections::HashMap<String, Counted> =
+        moved.into_iter().map(|(id, bureau, area, level)| (id, (bureau, area, level))).collect();
+    Ok(batch.iter().map(|a| moved.remove(&a.hazard_id)).collect())
 }
 
 /// Applies several actions in one transaction, one commit for all: whether each moved its hazard
 /// (it has not when it is no longer at the version the action expected). Hazards are updated in
 /// the order of their ids, whatever the order of `batch`, so that two batches never wait on each
-/// other's row locks in a cycle. Any error rolls back the whole batch.
+/// other's row locks in a cycle, and the tallies last, in key order. Any error rolls back the
+/// whole batch.
 pub async fn apply_all(db: &Db, batch: &[&Apply]) -> Result<Vec<bool>> {
     let mut order: Vec<usize> = (0..batch.len()).collect();
     order.sort_by(|&x, &y| batch[x].hazard_id.cmp(&batch[y].hazard_id));
     let mut moved = vec![false; batch.len()];
+    let mut tallies = Tallies::default();
+    let mut count = |a: &Apply, (bureau, area, level): Counted| {
+        let from = a.event.from_status.unwrap_or(a.to_status);
+        tallies.moved(bureau, from, a.to_status, area.as_deref(), &level);
+    };
     let _writer = db.writer().await;
     match db {
         Db::Sqlite(p) => {
             let mut tx = p.begin().await?;
             for &i in &order {
-                moved[i] = update_on!(tx, batch[i]);
-                if moved[i] {
+                if let Some(counted) = update_on!(tx, batch[i]) {
+                    moved[i] = true;
+                    count(batch[i], counted);
                     append_one!(tx, batch[i]);
                 }
             }
+            write_tallies!(tx, &tallies);
             tx.commit().await?;
         }
         Db::Postgres(p) => {
             let mut tx = p.begin().await?;
             let in_order: Vec<&Apply> = order.iter().map(|&i| batch[i]).collect();
-            if in_order.windows(2).all(|w| w[0].hazard_id != w[1].hazard_id) {
-                for (&i, m) in order.iter().zip(update_all_pg(&mut tx, &in_order).await?) {
-                    moved[i] = m;
-                }
+            let counted = if in_order.windows(2).all(|w| w[0].hazard_id != w[1].hazard_id) {
+                update_all_pg(&mut tx, &in_order).await?
             } else {
                 // The same hazard twice (an event and its retry, or two phones at once): one
                 // statement cannot tell which of the two moved it, so one statement each.
-                for &i in &order {
-                    moved[i] = update_on!(tx, batch[i]);
+                let mut each = Vec::with_capacity(in_order.len());
+                for a in &in_order {
+                    each.push(update_on!(tx, *a));
+                }
+                each
+            };
+            for (&i, c) in order.iter().zip(counted) {
+                if let Some(c) = c {
+                    moved[i] = true;
+                    count(batch[i], c);
                 }
             }
             let done: Vec<&Apply> =
                 order.iter().filter(|&&i| moved[i]).map(|&i| batch[i]).collect();
             append_all_pg(&mut tx, &done).await?;
+            write_tallies!(tx, &tallies);
             tx.commit().await?;
         }
     }
@@ -881,7 +1047,8 @@ pub async fn report(
     let _writer = db.writer().await;
     on_db!(db, p => {
         let mut tx = p.begin().await?;
-        let created = insert_new_hazard!(tx, h, now);
+        let mut tallies = Tallies::default();
+        let created = insert_new_hazard!(tx, h, now, &mut tallies);
         if created {
             for (user, kind) in notify {
                 sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, $3, $4)")
@@ -892,6 +1059,7 @@ pub async fn report(
                     .bind(payload).bind(now).execute(&mut *tx).await?;
             }
         }
+        write_tallies!(tx, &tallies);
         tx.commit().await?;
         Ok(created)
     })

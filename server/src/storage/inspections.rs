@@ -179,8 +179,9 @@ pub async fn submit(db: &Db, id: &str, w: &SubmitWrite, now: DateTime<Utc>) -> R
         if n == 0 {
             return Ok(false);
         }
+        let mut tallies = super::hazards::Tallies::default();
         for h in &w.hazards {
-            super::hazards::insert_new_hazard!(tx, h, now);
+            let _ = super::hazards::insert_new_hazard!(tx, h, now, &mut tallies);
         }
         for (user, hazard) in &w.notify {
             sqlx::query("INSERT INTO notifications (user_id, hazard_id, kind, created_at) VALUES ($1, $2, 'hazard_reported', $3)")
@@ -190,6 +191,7 @@ pub async fn submit(db: &Db, id: &str, w: &SubmitWrite, now: DateTime<Utc>) -> R
             sqlx::query("INSERT INTO webhook_deliveries (event, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
                 .bind(event).bind(payload).bind(now).execute(&mut *tx).await?;
         }
+        super::hazards::write_tallies!(tx, &tallies);
         tx.commit().await?;
         Ok(true)
     })

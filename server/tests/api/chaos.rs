@@ -702,6 +702,8 @@ async fn check_database(url: &str, expected: &Expected) {
     let (breaks, checked) = server::service::hazards::verify(&db).await.expect("verify");
     assert!(breaks.is_empty(), "every hazard's chain holds: {breaks:?}");
     assert_eq!(checked, expected.events.len() as u64, "verify walked every event");
+    let drift = server::storage::hazards::tally_drift(&db).await.expect("tallies");
+    assert!(drift.is_empty(), "the ledger's tallies agree with the hazards: {drift:?}");
     db.close().await;
 }
 

@@ -45,6 +45,7 @@ async fn a_generated_province_verifies_and_its_tables_reconcile() {
     let (breaks, checked) = server::service::hazards::verify(&app.state.db).await.expect("verify");
     assert!(breaks.is_empty(), "every generated chain verifies: {breaks:?}");
     assert_eq!(checked, made.events);
+    crate::hazards::assert_tallies_agree(&app).await;
 
     // A county office sees its county's table 1, and every row reconciles.
     let c = app.client_as("g7_office_0").await;

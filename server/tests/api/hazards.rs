@@ -76,6 +76,12 @@ pub(crate) async fn ok(res: reqwest::Response) -> Value {
     body
 }
 
+/// The ledger's tallies against a count of the hazards themselves.
+pub(crate) async fn assert_tallies_agree(app: &TestApp) {
+    let drift = server::storage::hazards::tally_drift(&app.state.db).await.expect("tallies");
+    assert!(drift.is_empty(), "the tallies agree with the hazards: {drift:?}");
+}
+
 async fn verify(app: &TestApp) -> Vec<server::service::hazards::Break> {
     server::service::hazards::verify(&app.state.db).await.expect("verify").0
 }
@@ -271,6 +277,7 @@ async fn concurrent_actions_share_commits_and_each_gets_its_own_answer() {
     }
     assert_eq!(extensions_audited(&app).await, 24, "one audit entry per event, no more");
     assert!(verify(&app).await.is_empty());
+    assert_tallies_agree(&app).await;
 }
 
 #[tokio::test]
@@ -521,6 +528,74 @@ async fn the_ledger_counts_match_the_hazards_states_exactly() {
     assert!(xlsx.headers()["content-type"].to_str().expect("type").contains("spreadsheetml"));
     let bytes = xlsx.bytes().await.expect("bytes");
     assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip file");
+    assert_tallies_agree(&app).await;
+}
+
+#[tokio::test]
+async fn the_tabs_counts_follow_every_move_even_when_moves_race() {
+    let app = spawn_app().await;
+    let inspector = app.client_as("inspector").await;
+    let principal = app.client_as("principal").await;
+    let office = app.client_as("office").await;
+    let school = app.school_id(SCHOOL).await;
+    let mut hazards = Vec::new();
+    for n in 0..18 {
+        let (id, h) =
+            report(&app, &inspector, school, if n % 4 == 0 { "major" } else { "general" }, vec![])
+                .await;
+        hazards.push((id, version(&h)));
+    }
+    // At once: a third planned, a third voided, a third extended; and each planned one voided
+    // too at the same version, so that exactly one of the two moves it.
+    let mut sends = tokio::task::JoinSet::new();
+    for (n, &(id, v)) in hazards.iter().enumerate() {
+        let void = json!({ "event_id": Uuid::now_v7(), "action": "void", "expected_version": v, "reason": "重复登记" });
+        let bodies = match n % 3 {
+            0 => vec![(principal.clone(), plan(v)), (office.clone(), void)],
+            1 => vec![(office.clone(), void)],
+            _ => vec![(
+                office.clone(),
+                json!({ "event_id": Uuid::now_v7(), "action": "extend",
+                       "expected_version": v, "reason": "施工期延长", "deadline": "2099-06-30" }),
+            )],
+        };
+        for (c, body) in bodies {
+            let url = app.url(&format!("/api/v1/hazards/{id}/events"));
+            sends.spawn(
+                async move { c.post(url).json(&body).send().await.expect("event").status() },
+            );
+        }
+    }
+    while let Some(status) = sends.join_next().await {
+        let status = status.expect("task");
+        assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "{status}");
+    }
+    assert_tallies_agree(&app).await;
+
+    // The office's tabs (read from the tallies) and the principal's (counted from the hazards)
+    // see the same school, so they agree, filter by filter.
+    for filter in ["", "?level=major", "?area=key_domains", "?status=voided&level=general"] {
+        let counts = |v: Value| {
+            let mut c: Vec<(String, i64)> = v["counts"]
+                .as_array()
+                .expect("counts")
+                .iter()
+                .map(|c| {
+                    (
+                        c["status"].as_str().expect("status").to_owned(),
+                        c["count"].as_i64().expect("n"),
+                    )
+                })
+                .collect();
+            c.sort();
+            (c, v["total"].clone())
+        };
+        let theirs = counts(ok(app.get(&office, &format!("/api/v1/hazards{filter}")).await).await);
+        let mine = counts(ok(app.get(&principal, &format!("/api/v1/hazards{filter}")).await).await);
+        assert_eq!(theirs, mine, "tabs with {filter:?}");
+    }
+    let all = ok(app.get(&office, "/api/v1/hazards").await).await;
+    assert_eq!(all["total"], 18);
 }
 
 #[tokio::test]

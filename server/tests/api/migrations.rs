@@ -141,6 +141,8 @@ async fn upgrade_from(version: i64) {
         server::service::hazards::verify(&state.db).await.expect("verify the chains");
     assert!(breaks.is_empty(), "from version {version}: {breaks:?}");
     assert_eq!(checked, seeded.events, "from version {version}: every event checked");
+    let drift = server::storage::hazards::tally_drift(&state.db).await.expect("tallies");
+    assert!(drift.is_empty(), "from version {version}: tallies filled: {drift:?}");
 
     // Passwords hashed as the server hashes them, so that the old accounts log in.
     let password = app::domain::Password::parse(PASSWORD).expect("a valid password");
