@@ -8,6 +8,9 @@ ALTER TABLE hazards ALTER COLUMN bureau_id SET NOT NULL;
 CREATE INDEX hazards_bureau_ledger ON hazards
     (bureau_id, (CASE WHEN status IN ('closed', 'voided') THEN 1 ELSE 0 END), deadline, id, status, area, level);
 CREATE INDEX hazards_bureau_queue ON hazards (bureau_id, status, updated_at, id);
+-- Table 1 for a county reads what it counts of each hazard from here alone.
+CREATE INDEX hazards_bureau_stats ON hazards (bureau_id, found_on)
+    INCLUDE (school_id, level, closed_on, voided_on, rectified_on, planned_on, deadline, plan_funds_cents);
 
 -- How many hazards each bureau's schools have, by status, area ('' for none) and level: the
 -- tabs of a ledger (counts per status) read these instead of counting every hazard in scope.

@@ -333,7 +333,7 @@ impl ListQuery<'_> {
 
 /// The one bureau whose schools are everything under `within`, if it is so (a county's office:
 /// its schools are its children): then a page reads `hazards.bureau_id` in page order.
-async fn sole_bureau(db: &Db, within: &Within<'_>) -> Result<Option<i64>> {
+pub(crate) async fn sole_bureau(db: &Db, within: &Within<'_>) -> Result<Option<i64>> {
     let Within::Path(path) = within else { return Ok(None) };
     let (from, until) = super::under_bounds(path);
     let ids: Vec<i64> = on_db!(db, p => sqlx::query_scalar(
@@ -343,15 +343,27 @@ async fn sole_bureau(db: &Db, within: &Within<'_>) -> Result<Option<i64>> {
 }
 
 /// Adds the WHERE clause of `q` (without the status filter when `with_status` is false), with
-/// the scope as `bureau` (from [`sole_bureau`]) when there is one.
+/// the scope as `bureau` (from [`sole_bureau`]) when there is one, else as the bureaus under the
+/// path when `by_bureaus` (a count that reads each bureau's range of an index), else as the
+/// schools under it.
 macro_rules! push_filters {
-    ($b:expr, $q:expr, $with_status:expr, $bureau:expr) => {{
+    ($b:expr, $q:expr, $with_status:expr, $bureau:expr) => {
+        push_filters!($b, $q, $with_status, $bureau, false)
+    };
+    ($b:expr, $q:expr, $with_status:expr, $bureau:expr, $by_bureaus:expr) => {{
         let q: &ListQuery<'_> = $q;
         $b.push(" WHERE 1 = 1");
         match (q.within, $bureau) {
             (Within::Path(_), Some(bureau)) => {
                 $b.push(" AND h.bureau_id = ");
                 $b.push_bind(bureau);
+            }
+            // Every school's parent is a bureau, and a path scope is a bureau's (only principals
+            // belong to schools, and they see their school).
+            (Within::Path(path), None) if $by_bureaus => {
+                $b.push(" AND h.bureau_id IN (SELECT o.id FROM orgs o WHERE o.kind = 'bureau'");
+                crate::storage::push_under(&mut $b, "o.path", path);
+                $b.push(")");
             }
             // The schools first (a few thousand org rows at most), as a range of the path index
             // (`storage::under`), then their hazards through the school index: a join filtered
@@ -491,11 +503,16 @@ macro_rules! list_statements {
                 c
             }
         };
+        // The overdue: open (the ledger index's first key after the bureau, so the count reads
+        // one range of it per bureau), and past their deadline. The school is joined only for
+        // its type.
         let mut o = sqlx::QueryBuilder::new(format!(
-            "{}SELECT COUNT(*) FROM hazards h JOIN orgs s ON s.id = h.school_id",
-            $prefix
+            "{}SELECT COUNT(*) FROM hazards h{}",
+            $prefix,
+            if q.kindergarten.is_some() { " JOIN orgs s ON s.id = h.school_id" } else { "" }
         ));
-        push_filters!(o, q, true, bureau);
+        push_filters!(o, q, true, bureau, true);
+        o.push(" AND CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END = 0");
         o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
         (b, c, o)
     }};
