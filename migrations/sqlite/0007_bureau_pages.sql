@@ -1,16 +1,13 @@
 -- A county's pages in page order. Each hazard carries its school's bureau (the school's parent,
 -- which never changes), so that the first page of a county's ledger or closure queue walks one
 -- of these indexes and stops after a page, instead of reading and sorting every hazard of the
--- county's schools. The trailing columns let the overdue count be read from the index alone.
+-- county's schools. The trailing columns let the overdue count be read from an index alone.
 -- Kept in step with postgres (SQLite cannot add a NOT NULL column without a default).
 ALTER TABLE hazards ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
 UPDATE hazards SET bureau_id = (SELECT s.parent_id FROM orgs s WHERE s.id = hazards.school_id);
 CREATE INDEX hazards_bureau_ledger ON hazards
     (bureau_id, (CASE WHEN status IN ('closed', 'voided') THEN 1 ELSE 0 END), deadline, id, status, area, level);
-CREATE INDEX hazards_bureau_queue ON hazards (bureau_id, status, updated_at, id);
--- Table 1 for a county reads what it counts of each hazard from here alone.
-CREATE INDEX hazards_bureau_stats ON hazards
-    (bureau_id, found_on, school_id, level, closed_on, voided_on, rectified_on, planned_on, deadline, plan_funds_cents);
+CREATE INDEX hazards_bureau_queue ON hazards (bureau_id, status, updated_at, id, deadline, area, level);
 
 -- How many hazards each bureau's schools have, by status, area ('' for none) and level: the
 -- tabs of a ledger (counts per status) read these instead of counting every hazard in scope.

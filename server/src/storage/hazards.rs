@@ -503,17 +503,19 @@ macro_rules! list_statements {
                 c
             }
         };
-        // The overdue: open (the ledger index's first key after the bureau, so the count reads
-        // one range of it per bureau), and past their deadline. The school is joined only for
-        // its type.
+        // The overdue: open, and past their deadline. Open is said as the ledger index's key
+        // after the bureau (the same as a status among reported, rectifying and submitted), so
+        // the count reads one range of an index per bureau; SQLite, given the status list as
+        // well, walked the open statuses of the whole table. The school is joined only for its
+        // type.
         let mut o = sqlx::QueryBuilder::new(format!(
             "{}SELECT COUNT(*) FROM hazards h{}",
             $prefix,
             if q.kindergarten.is_some() { " JOIN orgs s ON s.id = h.school_id" } else { "" }
         ));
         push_filters!(o, q, true, bureau, true);
-        o.push(" AND CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END = 0");
-        o.push(" AND h.status IN ('reported', 'rectifying', 'submitted') AND h.deadline < ").push_bind(q.today);
+        o.push(" AND CASE WHEN h.status IN ('closed', 'voided') THEN 1 ELSE 0 END = 0 AND h.deadline < ");
+        o.push_bind(q.today);
         (b, c, o)
     }};
 }

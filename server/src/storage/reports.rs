@@ -80,7 +80,7 @@ pub async fn hazard_stats(
          AND (h.voided_on IS NULL OR h.voided_on >= $2)";
     const FOUND: &str = "h.found_on >= $1 AND h.found_on < $2";
     let sum = |cond: &str| format!("CAST(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS BIGINT)");
-    // A county's hazards by their bureau, from an index that holds every column counted here.
+    // A county's hazards by their bureau (`hazards.bureau_id`), without joining the schools.
     let (tables, cond, hazards_scope) = match super::hazards::sole_bureau(db, within).await? {
         Some(b) => ("hazards h", "h.bureau_id = $3".to_owned(), Scope::Bureau(b)),
         None => {
