@@ -57,7 +57,10 @@ pub(crate) use insert_event;
 /// transaction inserts hazards or moves them: written last, by [`write_tallies`], in key order,
 /// so that two transactions never wait on each other's counters in a cycle.
 #[derive(Default)]
-pub struct Tallies(std::collections::BTreeMap<(i64, String, String, String), i64>);
+pub struct Tallies(std::collections::BTreeMap<TallyKey, i64>);
+
+/// A tally's key: bureau, status, area ('' for none), level.
+pub type TallyKey = (i64, String, String, String);
 
 impl Tallies {
     pub fn add(&mut self, bureau: i64, status: &str, area: Option<&str>, level: &str, n: i64) {
@@ -67,7 +70,7 @@ impl Tallies {
     }
 
     /// The changes, in key order, without the ones that cancel out.
-    pub fn changes(&self) -> impl Iterator<Item = (&(i64, String, String, String), i64)> {
+    pub fn changes(&self) -> impl Iterator<Item = (&TallyKey, i64)> {
         self.0.iter().map(|(k, n)| (k, *n)).filter(|(_, n)| *n != 0)
     }
 
@@ -98,7 +101,7 @@ pub(crate) use write_tallies;
 /// A tally that disagrees with the hazards it counts: the key, the tally and the true count.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TallyDrift {
-    pub key: (i64, String, String, String),
+    pub key: TallyKey,
     pub tallied: i64,
     pub counted: i64,
 }
@@ -317,11 +320,10 @@ impl<'a> ListQuery<'a> {
 }
 
 impl ListQuery<'_> {
-    /// Whether the counts per status can be read from the tallies: a scope and nothing but
+    /// Whether the counts per status of a path scope can be read from the tallies: nothing but
     /// status, area and level filters (the tallies know nothing of dates, reporters or types).
     fn counted_by_tallies(&self) -> bool {
-        matches!(self.within, Within::Path(_))
-            && self.school.is_none()
+        self.school.is_none()
             && !self.overdue
             && self.from.is_none()
             && self.to.is_none()
@@ -342,6 +344,29 @@ pub(crate) async fn sole_bureau(db: &Db, within: &Within<'_>) -> Result<Option<i
     Ok(if let [id] = ids[..] { Some(id) } else { None })
 }
 
+/// Adds ` AND $col = bureau` when the scope is `$bureau` (from [`sole_bureau`]), else ` AND $col`
+/// in the bureaus under `$path`. Every school's parent is a bureau, and a path scope is a
+/// bureau's (only principals belong to schools, and they see their school).
+macro_rules! push_bureaus {
+    ($b:expr, $col:literal, $bureau:expr, $path:expr) => {{
+        match $bureau {
+            Some(bureau) => {
+                $b.push(concat!(" AND ", $col, " = "));
+                $b.push_bind(bureau);
+            }
+            None => {
+                $b.push(concat!(
+                    " AND ",
+                    $col,
+                    " IN (SELECT o.id FROM orgs o WHERE o.kind = 'bureau'"
+                ));
+                crate::storage::push_under(&mut $b, "o.path", $path);
+                $b.push(")");
+            }
+        }
+    }};
+}
+
 /// Adds the WHERE clause of `q` (without the status filter when `with_status` is false), with
 /// the scope as `bureau` (from [`sole_bureau`]) when there is one, else as the bureaus under the
 /// path when `by_bureaus` (a count that reads each bureau's range of an index), else as the
@@ -353,27 +378,20 @@ macro_rules! push_filters {
     ($b:expr, $q:expr, $with_status:expr, $bureau:expr, $by_bureaus:expr) => {{
         let q: &ListQuery<'_> = $q;
         $b.push(" WHERE 1 = 1");
-        match (q.within, $bureau) {
-            (Within::Path(_), Some(bureau)) => {
-                $b.push(" AND h.bureau_id = ");
-                $b.push_bind(bureau);
-            }
-            // Every school's parent is a bureau, and a path scope is a bureau's (only principals
-            // belong to schools, and they see their school).
-            (Within::Path(path), None) if $by_bureaus => {
-                $b.push(" AND h.bureau_id IN (SELECT o.id FROM orgs o WHERE o.kind = 'bureau'");
-                crate::storage::push_under(&mut $b, "o.path", path);
-                $b.push(")");
+        let bureau: Option<i64> = $bureau;
+        match q.within {
+            Within::Path(path) if bureau.is_some() || $by_bureaus => {
+                push_bureaus!($b, "h.bureau_id", bureau, path);
             }
             // The schools first (a few thousand org rows at most), as a range of the path index
             // (`storage::under`), then their hazards through the school index: a join filtered
             // on the path let SQLite scan every hazard of the province for one county.
-            (Within::Path(path), None) => {
+            Within::Path(path) => {
                 $b.push(" AND h.school_id IN (SELECT o.id FROM orgs o WHERE 1 = 1");
                 crate::storage::push_under(&mut $b, "o.path", path);
                 $b.push(")");
             }
-            (Within::School(id), _) => {
+            Within::School(id) => {
                 $b.push(" AND h.school_id = ");
                 $b.push_bind(*id);
             }
@@ -477,13 +495,7 @@ macro_rules! list_statements {
                     "{}SELECT t.status, CAST(SUM(t.n) AS BIGINT) FROM hazard_tallies t WHERE t.n <> 0",
                     $prefix
                 ));
-                if let Some(bureau) = bureau {
-                    c.push(" AND t.bureau_id = ").push_bind(bureau);
-                } else {
-                    c.push(" AND t.bureau_id IN (SELECT o.id FROM orgs o WHERE o.kind = 'bureau'");
-                    crate::storage::push_under(&mut c, "o.path", path);
-                    c.push(")");
-                }
+                push_bureaus!(c, "t.bureau_id", bureau, path);
                 if let Some(v) = q.area {
                     c.push(" AND t.area = ").push_bind(v.to_owned());
                 }
