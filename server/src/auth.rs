@@ -167,7 +167,12 @@ pub async fn require_caller(state: &AppState, meta: &RequestMeta) -> Result<Call
 /// Hashes a password with argon2id at the crate's defaults (OWASP: m = 19 MiB, t = 2, p = 1), on
 /// a blocking thread, at most one per core at a time.
 pub async fn hash_password(state: &AppState, password: &Password) -> Result<String> {
-    let _permit = state.hashing.acquire().await.map_err(|e| Error::Hash(e.to_string()))?;
+    hash_bounded(&state.hashing, password).await
+}
+
+/// [`hash_password`], holding one of `hashing`'s permits while it runs.
+pub async fn hash_bounded(hashing: &tokio::sync::Semaphore, password: &Password) -> Result<String> {
+    let _permit = hashing.acquire().await.map_err(|e| Error::Hash(e.to_string()))?;
     let pw = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);

@@ -52,23 +52,24 @@ pub async fn prepare(config: Config) -> Result<AppState> {
         .site_addr(config.addr)
         .build();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut state = AppState {
+    let hashing = Arc::new(tokio::sync::Semaphore::new(cores));
+    let random =
+        app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
+    let dummy_hash = Arc::new(auth::hash_bounded(&hashing, &random).await?);
+    let state = AppState::new(state::Shared {
         actions: storage::group_commit::GroupCommit::start(db.clone()),
         db,
         config: Arc::new(config),
         leptos,
-        hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
-        dummy_hash: Arc::new(String::new()),
+        hashing,
+        dummy_hash,
         photos,
         photo_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         font: Arc::new(photo::pipeline::FontData::load_default()),
         worker: Arc::new(pwa::worker(std::path::Path::new(&site_root))),
         clock: state::Clock::default(),
         metrics: Arc::default(),
-    };
-    let random =
-        app::domain::Password::parse(&auth::random_secret()).map_err(app::error::AppError::from)?;
-    state.dummy_hash = Arc::new(auth::hash_password(&state, &random).await?);
+    });
     service::checklists::load_default(&state).await?;
     Ok(state)
 }

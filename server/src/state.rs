@@ -11,8 +11,26 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::Semaphore;
 
+/// What every request handler shares, behind one pointer: axum and Leptos clone the state for
+/// each request (a handler's `State`, each middleware), and one reference count is cheaper than a
+/// dozen.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     /// Hazard actions on their way to `db`, sharing commits when they come together.
     pub actions: crate::storage::group_commit::GroupCommit,
