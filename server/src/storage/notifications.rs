@@ -48,7 +48,7 @@ pub async fn add(
     for (user, hazard, kind, dedupe) in items {
         added += on_db!(db, p => sqlx::query(
             "INSERT INTO notifications (user_id, hazard_id, kind, dedupe, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (dedupe) DO NOTHING")
+             ON CONFLICT (dedupe) WHERE dedupe IS NOT NULL DO NOTHING")
             .bind(user).bind(hazard).bind(*kind).bind(dedupe).bind(now).execute(p).await?.rows_affected());
     }
     Ok(added)

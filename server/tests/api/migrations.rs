@@ -394,10 +394,17 @@ async fn write_hazard(
     let closed_at = (last.3 == "closed").then_some(updated);
     let version = i32::try_from(steps.len()).expect("a short history");
     let (inspection, item) = (origin.map(|o| o.0), origin.map(|o| o.1));
-    on!(db, p => sqlx::query(
+    // Since version 7 a hazard carries its school's bureau.
+    let sql = if has_column(db, "hazards", "bureau_id").await {
+        "INSERT INTO hazards (id, school_id, inspection_id, item_id, title, description, level, status, found_on, deadline, \
+         reported_by, reporter_org_id, version, created_at, updated_at, closed_at, bureau_id) \
+         VALUES ($1, $2, $3, $4, $5, '', 'general', $6, $7, $8, $9, $10, $11, $12, $13, $14, $10)"
+    } else {
         "INSERT INTO hazards (id, school_id, inspection_id, item_id, title, description, level, status, found_on, deadline, \
          reported_by, reporter_org_id, version, created_at, updated_at, closed_at) \
-         VALUES ($1, $2, $3, $4, $5, '', 'general', $6, $7, $8, $9, $10, $11, $12, $13, $14)")
+         VALUES ($1, $2, $3, $4, $5, '', 'general', $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    };
+    on!(db, p => sqlx::query(sql)
         .bind(&id).bind(school).bind(inspection).bind(item).bind(title).bind(last.3).bind(day(found_on))
         .bind(day(deadline)).bind(first.1).bind(bureau).bind(version).bind(created).bind(updated).bind(closed_at)
         .execute(p).await.map(drop))
@@ -703,5 +710,13 @@ async fn fill(db: &Db) -> Seeded {
             .bind(format!("[\"{closed}\"]")).bind(user("principal")).bind(reported)
             .execute(p).await.expect("an accident");
     });
+    if has("hazard_tallies") {
+        // Kept by the server with every write since version 7.
+        on!(db, p => sqlx::query("INSERT INTO hazard_tallies (bureau_id, status, area, level, n) \
+                                  SELECT bureau_id, status, COALESCE(area, ''), level, COUNT(*) FROM hazards \
+                                  GROUP BY bureau_id, status, COALESCE(area, ''), level")
+            .execute(p).await.map(drop))
+        .expect("the tallies");
+    }
     seeded
 }
