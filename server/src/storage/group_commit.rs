@@ -29,8 +29,8 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer tasks for `db` on the current runtime: one on SQLite, which has a single
     /// writer anyway; two on PostgreSQL, so that one batch is gathered while the other commits
-    /// (a batch there is a handful of statements whatever its size: more writers would only make
-    /// the batches smaller).
+    /// (a batch there is one statement whatever its size: more writers would only make the
+    /// batches smaller).
     pub fn start(db: Db) -> Self {
         let writers = match db {
             Db::Sqlite(_) => 1,

@@ -280,9 +280,64 @@ async fn concurrent_actions_share_commits_and_each_gets_its_own_answer() {
     assert_tallies_agree(&app).await;
 }
 
+/// An extension of hazard `id` (of `school`) at `expected_version`, chained on its last event,
+/// as the service builds one, for the writer's own tests.
+async fn extension(
+    db: &server::storage::Db,
+    school: i64,
+    id: Uuid,
+    event_id: &str,
+    expected_version: i32,
+) -> server::storage::hazards::Apply {
+    use server::storage::hazards::{Apply, Changes, NewEvent, events};
+    let id = id.to_string();
+    let head = events(db, &id).await.expect("events").pop().expect("report event");
+    let at = chrono::Utc::now();
+    let payload = String::from("{}");
+    let c = server::service::hazards::Canonical {
+        hazard_id: &id,
+        seq: head.seq + 1,
+        event_id,
+        action: "extend",
+        actor_id: head.actor_id,
+        at,
+        from_status: Some("reported"),
+        to_status: "reported",
+        payload: &payload,
+    };
+    let hash = server::service::hazards::chain_hash(&head.hash, &c);
+    Apply {
+        hazard_id: id.clone(),
+        expected_version,
+        to_status: "reported",
+        changes: Changes {
+            deadline: chrono::NaiveDate::from_ymd_opt(2099, 6, 30),
+            ..Changes::default()
+        },
+        event: NewEvent {
+            seq: head.seq + 1,
+            event_id: event_id.to_owned(),
+            action: "extend",
+            actor_id: head.actor_id,
+            at,
+            from_status: Some("reported"),
+            to_status: "reported",
+            payload,
+            prev_hash: head.hash,
+            hash,
+        },
+        photo_refs: vec![],
+        notify_principals: Some((school, "hazard_extended")),
+        notify: vec![],
+        webhook: None,
+        audit: ("hazard.extend".into(), format!("hazard:{id}"), "127.0.0.1".into()),
+        now: at,
+    }
+}
+
 #[tokio::test]
 async fn a_failing_action_rolls_back_its_shared_commit_and_takes_no_other_action_with_it() {
-    use server::storage::hazards::{Apply, Changes, apply_all, events};
+    use server::storage::hazards::{apply_all, events};
     let app = spawn_app().await;
     let inspector = app.client_as("inspector").await;
     let school = app.school_id(SCHOOL).await;
@@ -290,56 +345,11 @@ async fn a_failing_action_rolls_back_its_shared_commit_and_takes_no_other_action
     let (bad, _) = report(&app, &inspector, school, "general", vec![]).await;
     let db = &app.state.db;
     // Two extensions; the second reuses the first's event id, which the database refuses.
-    let action = |id: Uuid, event_id: String| {
-        let id = id.to_string();
-        async move {
-            let event_id = event_id.as_str();
-            let head = events(db, &id).await.expect("events").pop().expect("report event");
-            let at = chrono::Utc::now();
-            let payload = String::from("{}");
-            let c = server::service::hazards::Canonical {
-                hazard_id: &id,
-                seq: head.seq + 1,
-                event_id,
-                action: "extend",
-                actor_id: head.actor_id,
-                at,
-                from_status: Some("reported"),
-                to_status: "reported",
-                payload: &payload,
-            };
-            let hash = server::service::hazards::chain_hash(&head.hash, &c);
-            Apply {
-                hazard_id: id.clone(),
-                expected_version: 1,
-                to_status: "reported",
-                changes: Changes {
-                    deadline: chrono::NaiveDate::from_ymd_opt(2099, 6, 30),
-                    ..Changes::default()
-                },
-                event: server::storage::hazards::NewEvent {
-                    seq: head.seq + 1,
-                    event_id: event_id.to_owned(),
-                    action: "extend",
-                    actor_id: head.actor_id,
-                    at,
-                    from_status: Some("reported"),
-                    to_status: "reported",
-                    payload,
-                    prev_hash: head.hash,
-                    hash,
-                },
-                photo_refs: vec![],
-                notify_principals: Some((school, "hazard_extended")),
-                notify: vec![],
-                webhook: None,
-                audit: ("hazard.extend".into(), format!("hazard:{id}"), "127.0.0.1".into()),
-                now: at,
-            }
-        }
-    };
     let shared = Uuid::now_v7().to_string();
-    let (a, b) = (action(good, shared.clone()).await, action(bad, shared).await);
+    let (a, b) = (
+        extension(db, school, good, &shared, 1).await,
+        extension(db, school, bad, &shared, 1).await,
+    );
     apply_all(db, &[&a, &b]).await.expect_err("the reused event id fails the shared transaction");
     for id in [good, bad] {
         assert_eq!(
@@ -358,6 +368,36 @@ async fn a_failing_action_rolls_back_its_shared_commit_and_takes_no_other_action
     assert_eq!(events(db, &good.to_string()).await.expect("events").len(), 2);
     assert_eq!(events(db, &bad.to_string()).await.expect("events").len(), 1);
     assert!(verify(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn actions_on_one_hazard_in_one_batch_apply_in_order_as_one_after_another_would() {
+    use server::storage::hazards::{apply_all, events};
+    let app = spawn_app().await;
+    let inspector = app.client_as("inspector").await;
+    let school = app.school_id(SCHOOL).await;
+    let (one, _) = report(&app, &inspector, school, "general", vec![]).await;
+    let (other, _) = report(&app, &inspector, school, "general", vec![]).await;
+    let db = &app.state.db;
+    let id = || Uuid::now_v7().to_string();
+    // On `one`: a stale action, then two that expect its version (the first of them moves it,
+    // the second then finds it moved); on `other`, one action, which moves it.
+    let batch = [
+        extension(db, school, one, &id(), 0).await,
+        extension(db, school, other, &id(), 1).await,
+        extension(db, school, one, &id(), 1).await,
+        extension(db, school, one, &id(), 1).await,
+    ];
+    let moved = apply_all(db, &batch.iter().collect::<Vec<_>>()).await.expect("the batch");
+    assert_eq!(moved, [false, true, true, false]);
+    for (hazard, landed) in [(one, &batch[2]), (other, &batch[1])] {
+        let events = events(db, &hazard.to_string()).await.expect("events");
+        assert_eq!(events.len(), 2, "the report and the one action that moved it");
+        assert_eq!(events[1].event_id, landed.event.event_id);
+    }
+    assert_eq!(extensions_audited(&app).await, 2);
+    assert!(verify(&app).await.is_empty());
+    assert_tallies_agree(&app).await;
 }
 
 #[tokio::test]
