@@ -965,20 +965,18 @@ pub async fn apply_all(db: &Db, batch: &[&Apply]) -> Result<Vec<bool>> {
     let mut order: Vec<usize> = (0..batch.len()).collect();
     order.sort_by(|&x, &y| batch[x].hazard_id.cmp(&batch[y].hazard_id));
     let mut moved = vec![false; batch.len()];
-    let mut tallies = Tallies::default();
-    let mut count = |a: &Apply, (bureau, area, level): Counted| {
-        let from = a.event.from_status.unwrap_or(a.to_status);
-        tallies.moved(bureau, from, a.to_status, area.as_deref(), &level);
-    };
     let _writer = db.writer().await;
     match db {
         Db::Sqlite(p) => {
+            let mut tallies = Tallies::default();
             let mut tx = p.begin().await?;
             for &i in &order {
-                if let Some(counted) = update_on!(tx, batch[i]) {
+                let a = batch[i];
+                if let Some((bureau, area, level)) = update_on!(tx, a) {
                     moved[i] = true;
-                    count(batch[i], counted);
-                    append_one!(tx, batch[i]);
+                    let from = a.event.from_status.unwrap_or(a.to_status);
+                    tallies.moved(bureau, from, a.to_status, area.as_deref(), &level);
+                    append_one!(tx, a);
                 }
             }
             write_tallies!(tx, &tallies);
