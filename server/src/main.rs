@@ -9,6 +9,11 @@ use server::service::accounts::{NewAccount, create_account};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
+/// Requests allocate and free many small buffers on every worker thread; mimalloc serves them from
+/// per-thread pages where glibc's allocator consolidates and returns memory to the kernel.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "xiaoan", version, about = "校安巡查 · school-safety inspection server")]
 struct Cli {
